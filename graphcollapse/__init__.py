@@ -1,0 +1,36 @@
+"""graphcollapse: exact analysis of model collapse on interaction graphs.
+
+Examples
+--------
+>>> import graphcollapse as gc
+>>> g = gc.from_matrix([[0, 1], [1, 0]])          # a closed 2-cycle
+>>> gc.collapsing(g).tolist()
+[True, True]
+>>> gc.analyze(g).models[0].slope                 # (D_1 + D_2)/2 with D = sigma2/n = 1
+1
+"""
+
+__version__ = "0.1.0"
+
+from .errors import GraphCollapseError, InternalConsistencyError
+from .graph import InteractionGraph, from_dict, from_json, from_matrix, from_networkx, load
+from .topology import Topology
+from .verdict import collapsing, theorem_a
+from .families import FAMILIES, family_for, recurrence
+from .operator import Recurrence
+from .solvers.stability import stability
+from .solvers.limits import limits
+from .solvers.growth import cesaro_slopes, growth_rates
+from .solvers.trajectory import closed_form, trajectory
+from .solvers.predicate import collapse_predicate
+from .analysis import Analysis, analyze
+
+__all__ = [
+    "__version__",
+    "GraphCollapseError", "InternalConsistencyError",
+    "InteractionGraph", "load", "from_json", "from_dict", "from_matrix", "from_networkx",
+    "Topology", "collapsing", "theorem_a",
+    "FAMILIES", "family_for", "recurrence", "Recurrence",
+    "stability", "limits", "growth_rates", "cesaro_slopes", "trajectory", "closed_form", "collapse_predicate",
+    "Analysis", "analyze",
+]

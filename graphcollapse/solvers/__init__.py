@@ -1,0 +1,1 @@
+"""Solvers: everything derived from a :class:`~graphcollapse.operator.Recurrence`."""

@@ -1,0 +1,344 @@
+"""Strongly connected components, closed classes and the absorbing chain.
+
+Everything here depends on the *support* of the graph (which weights are
+not identically zero), so it is exact even for float graphs.  The Markov
+chain of Theorem A moves from a model to one of its sources ``j`` with
+probability ``w_kj`` and to real data ``R`` with probability ``r_k``; its
+closed (recurrent) classes are the closed strongly connected components.
+
+The fast path for huge graphs is :func:`collapsing_support`: one
+strongly-connected-components pass and one breadth-first search, both in
+``scipy.sparse.csgraph``, no Python loop per model.
+
+Examples
+--------
+>>> from graphcollapse.graph import from_matrix
+>>> g = from_matrix([[0, 1, 0], [1, 0, 0], ["1/2", 0, "1/2"]], real=[0, 0, 0])
+>>> top = Topology(g)
+>>> [list(map(int, c)) for c in top.components], top.closed.tolist()
+([[0, 1], [2]], [True, False])
+>>> top.periods
+(2, 1)
+>>> top.stationary_distribution(0)
+(1/2, 1/2)
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+import numpy as np
+import scipy.sparse as sp
+import sympy
+from scipy.sparse import csgraph
+
+from .graph import InteractionGraph
+from .linalg import domain
+
+__all__ = ["Topology", "collapsing_support"]
+
+
+def collapsing_support(support: sp.csr_array, has_real: np.ndarray) -> np.ndarray:
+    """Theorem A on the support: which models have a closed class upstream.
+
+    Parameters
+    ----------
+    support : sparse (K, K) boolean, ``support[k, j]`` iff ``k`` trains on ``j``.
+    has_real : (K,) boolean, models that receive real data.
+
+    Returns
+    -------
+    numpy.ndarray of bool, shape (K,)
+
+    Notes
+    -----
+    A strongly connected component is closed when no member trains on a model
+    outside it and none receives real data.  Collapse spreads along the data
+    flow, so one breadth-first search from a virtual node wired to every
+    member of every closed class marks all collapsing models.
+
+    Examples
+    --------
+    >>> import numpy as np, scipy.sparse as sp
+    >>> s = sp.csr_array(np.array([[1, 0, 0], [0, 0, 0], [1, 1, 0]], dtype=bool))
+    >>> collapsing_support(s, np.array([False, True, False])).tolist()
+    [True, False, True]
+    """
+    K = support.shape[0]
+    coo = sp.coo_array(support)
+    targets, sources = coo.row.astype(np.int64), coo.col.astype(np.int64)
+    _, labels = csgraph.connected_components(support, directed=True, connection="strong")
+    crossing = labels[sources] != labels[targets]
+    n_comp = int(labels.max()) + 1 if K else 0
+    open_ = np.zeros(n_comp, dtype=bool)
+    open_[labels[targets[crossing]]] = True
+    open_[labels[np.asarray(has_real, dtype=bool)]] = True
+    seeds = np.flatnonzero(~open_[labels])
+    if seeds.size == 0:
+        return np.zeros(K, dtype=bool)
+    # Data flows source -> target; the virtual node K feeds every closed-class member.
+    rows = np.concatenate([sources, np.full(seeds.size, K, dtype=np.int64)])
+    cols = np.concatenate([targets, seeds])
+    flow = sp.csr_array((np.ones(rows.size, dtype=np.int8), (rows, cols)), shape=(K + 1, K + 1))
+    reached = csgraph.breadth_first_order(flow, K, directed=True, return_predecessors=False)
+    out = np.zeros(K + 1, dtype=bool)
+    out[reached] = True
+    return out[:K]
+
+
+class Topology:
+    """The exact topology of an interaction graph (cached, computed on demand).
+
+    Component positions are in topological order of the condensation:
+    every component comes after all components it trains on.
+
+    Parameters
+    ----------
+    graph : InteractionGraph
+    """
+
+    def __init__(self, graph: InteractionGraph):
+        self.graph = graph
+
+    # ------------------------------------------------------------ structure
+    @cached_property
+    def _edges(self) -> tuple[np.ndarray, np.ndarray]:
+        coo = sp.coo_array(self.graph.support)
+        return coo.col.astype(np.int64), coo.row.astype(np.int64)  # (sources, targets)
+
+    @cached_property
+    def _labels(self) -> tuple[int, np.ndarray]:
+        n_comp, labels = csgraph.connected_components(self.graph.support, directed=True, connection="strong")
+        return n_comp, labels
+
+    @cached_property
+    def _ordering(self) -> np.ndarray:
+        """Old scipy label -> new position in topological order."""
+        import networkx as nx
+
+        n_comp, labels = self._labels
+        sources, targets = self._edges
+        dag = nx.DiGraph()
+        dag.add_nodes_from(range(n_comp))
+        crossing = labels[sources] != labels[targets]
+        dag.add_edges_from(zip(labels[sources[crossing]].tolist(), labels[targets[crossing]].tolist()))
+        # Ties broken by smallest member so the order does not depend on scipy's labels.
+        first_member = np.full(n_comp, np.iinfo(np.int64).max)
+        np.minimum.at(first_member, labels, np.arange(labels.size))
+        order = list(nx.lexicographical_topological_sort(dag, key=lambda c: first_member[c]))
+        position = np.empty(n_comp, dtype=np.int64)
+        position[order] = np.arange(n_comp)
+        return position
+
+    @cached_property
+    def component_of(self) -> np.ndarray:
+        """Position (in topological order) of each model's component."""
+        _, labels = self._labels
+        return self._ordering[labels]
+
+    @cached_property
+    def components(self) -> tuple[np.ndarray, ...]:
+        """Members of each strongly connected component, upstream components first."""
+        comp = self.component_of
+        order = np.argsort(comp, kind="stable")
+        bounds = np.searchsorted(comp[order], np.arange(len(self._ordering) + 1))
+        return tuple(order[bounds[i]:bounds[i + 1]] for i in range(len(bounds) - 1))
+
+    @cached_property
+    def component_edges(self) -> tuple[np.ndarray, np.ndarray]:
+        """Distinct edges of the condensation DAG as (upstream, downstream) positions."""
+        sources, targets = self._edges
+        comp = self.component_of
+        a, b = comp[sources], comp[targets]
+        keep = a != b
+        pairs = np.unique(np.stack([a[keep], b[keep]], axis=1), axis=0) if keep.any() else np.zeros((0, 2), np.int64)
+        return pairs[:, 0], pairs[:, 1]
+
+    @cached_property
+    def predecessors(self) -> tuple[tuple[int, ...], ...]:
+        """Components each component trains on directly."""
+        preds: list[list[int]] = [[] for _ in self.components]
+        for a, b in zip(*map(np.ndarray.tolist, self.component_edges)):
+            preds[b].append(a)
+        return tuple(tuple(p) for p in preds)
+
+    @cached_property
+    def condensation(self):
+        """The condensation as a ``networkx.DiGraph``; nodes carry ``members`` (ids)
+        and the graph a ``mapping`` from model id to component, as in networkx."""
+        import networkx as nx
+
+        ids = self.graph.ids
+        dag = nx.DiGraph()
+        for c, members in enumerate(self.components):
+            dag.add_node(c, members=[ids[i] for i in members], closed=bool(self.closed[c]))
+        dag.add_edges_from(zip(*map(np.ndarray.tolist, self.component_edges)))
+        dag.graph["mapping"] = {ids[i]: int(c) for i, c in enumerate(self.component_of)}
+        return dag
+
+    @cached_property
+    def real_data(self) -> np.ndarray:
+        """Does some member of each component receive real data?"""
+        out = np.zeros(len(self.components), dtype=bool)
+        out[self.component_of[self.graph.has_real]] = True
+        return out
+
+    @cached_property
+    def closed(self) -> np.ndarray:
+        """Closed classes: no member trains outside the component or on real data."""
+        sources, targets = self._edges
+        comp = self.component_of
+        crossing = comp[sources] != comp[targets]
+        trains_outside = np.zeros(len(self.components), dtype=bool)
+        trains_outside[comp[targets[crossing]]] = True
+        return ~trains_outside & ~self.real_data
+
+    @cached_property
+    def closed_classes(self) -> tuple[int, ...]:
+        """Positions of the closed components."""
+        return tuple(int(c) for c in np.flatnonzero(self.closed))
+
+    @cached_property
+    def self_loops(self) -> np.ndarray:
+        sources, targets = self._edges
+        out = np.zeros(self.graph.K, dtype=bool)
+        out[sources[sources == targets]] = True
+        return out
+
+    @cached_property
+    def periods(self) -> tuple[int | None, ...]:
+        """Period of each component (gcd of its cycle lengths); ``None`` for a
+        single model on no cycle."""
+        sources, targets = self._edges
+        comp = self.component_of
+        inside = comp[sources] == comp[targets]
+        s_in, t_in = sources[inside], targets[inside]
+        K = self.graph.K
+        adjacency = sp.csr_array((np.ones(s_in.size, dtype=np.int8), (s_in, t_in)), shape=(K, K))
+        out: list[int | None] = []
+        for c, members in enumerate(self.components):
+            if members.size == 1 and not self.self_loops[members[0]]:
+                out.append(None)
+                continue
+            root = int(members[0])
+            order, preds = csgraph.breadth_first_order(adjacency, root, directed=True, return_predecessors=True)
+            level = np.full(K, -1, dtype=np.int64)
+            level[root] = 0
+            for node in order[1:]:
+                level[node] = level[preds[node]] + 1
+            mask = comp[s_in] == c
+            gaps = level[s_in[mask]] + 1 - level[t_in[mask]]
+            out.append(int(np.gcd.reduce(np.abs(gaps))) if gaps.size else None)
+        return tuple(out)
+
+    # ------------------------------------------------------------- upstream
+    @cached_property
+    def upstream_components(self) -> tuple[frozenset[int], ...]:
+        """For each component, the set of components upstream of it (itself included)."""
+        out: list[frozenset[int]] = []
+        for c, preds in enumerate(self.predecessors):
+            acc = {c}
+            for p in preds:
+                acc |= out[p]
+            out.append(frozenset(acc))
+        return tuple(out)
+
+    def upstream(self, k: int | str) -> np.ndarray:
+        """Models upstream of model ``k`` (``A(k)``, ``k`` included), sorted."""
+        k = self._position(k)
+        comps = self.upstream_components[self.component_of[k]]
+        return np.sort(np.concatenate([self.components[c] for c in comps]))
+
+    def closed_classes_upstream(self, k: int | str) -> tuple[int, ...]:
+        """Closed components upstream of model ``k``, in topological order."""
+        k = self._position(k)
+        comps = self.upstream_components[self.component_of[k]]
+        return tuple(c for c in sorted(comps) if self.closed[c])
+
+    @cached_property
+    def collapsing(self) -> np.ndarray:
+        """Topological verdict of Theorem A for every model."""
+        return collapsing_support(self.graph.support, self.graph.has_real)
+
+    def _position(self, k: int | str) -> int:
+        return self.graph.index[k] if isinstance(k, str) else int(k)
+
+    # --------------------------------------------------------- Markov chain
+    def stationary_distribution(self, c: int) -> tuple:
+        """Stationary distribution ``π`` (``πᵀ W_C = πᵀ``) of a closed class, exact.
+
+        Float graphs give floats.
+        """
+        if not self.closed[c]:
+            raise ValueError(f"component {c} is not closed")
+        members = self.components[c]
+        size = members.size
+        if not self.graph.is_exact:
+            W = self.graph.weight_matrix_float()[np.ix_(members, members)].toarray()
+            A = W.T - np.eye(size)
+            A[-1, :] = 1.0
+            rhs = np.zeros(size)
+            rhs[-1] = 1.0
+            return tuple(np.linalg.solve(A, rhs).tolist())
+        W = self.graph.weight_matrix().extract(members.tolist(), members.tolist())
+        A = sympy.Matrix(W.T - sympy.eye(size))
+        A[size - 1, :] = sympy.ones(1, size)
+        rhs = sympy.zeros(size, 1)
+        rhs[size - 1] = 1
+        return tuple(sympy.factor(v) for v in domain.solve(A, rhs))
+
+    @cached_property
+    def absorption(self) -> dict:
+        """Absorption probabilities of the chain from every model.
+
+        Returns ``{"R": vector, c: vector, ...}`` with one length-``K`` vector
+        for real data and one per closed class ``c``; exact for exact graphs.
+        A model in a closed class is absorbed there with probability 1.
+        """
+        g = self.graph
+        K = g.K
+        closed_models = np.isin(self.component_of, self.closed_classes)
+        transient = np.flatnonzero(~closed_models)
+        targets: dict = {"R": None}
+        for c in self.closed_classes:
+            targets[c] = c
+        if g.is_exact:
+            W = g.weight_matrix()
+            zero, one = sympy.Integer(0), sympy.Integer(1)
+            result = {key: [zero] * K for key in targets}
+            for c in self.closed_classes:
+                for i in self.components[c]:
+                    result[c][int(i)] = one
+            if transient.size:
+                t = transient.tolist()
+                A = sympy.eye(len(t)) - W.extract(t, t)
+                columns = [[g.real[i] for i in t]]
+                for c in self.closed_classes:
+                    members = self.components[c].tolist()
+                    columns.append([sum((W[i, j] for j in members), zero) for i in t])
+                rhs = sympy.Matrix(columns).T
+                solution = domain.solve(A, rhs)
+                for col, key in enumerate(targets):
+                    for row, i in enumerate(t):
+                        value = solution[row, col]
+                        result[key][i] = sympy.factor(value) if value.free_symbols else value
+            return {key: tuple(vec) for key, vec in result.items()}
+        import scipy.sparse.linalg as spla
+
+        W = g.weight_matrix_float()
+        result = {key: np.zeros(K) for key in targets}
+        for c in self.closed_classes:
+            result[c][self.components[c]] = 1.0
+        if transient.size:
+            A = sp.identity(transient.size, format="csc") - W[transient][:, transient].tocsc()
+            columns = [g.real_float()[transient]]
+            for c in self.closed_classes:
+                columns.append(np.asarray(W[transient][:, self.components[c]].sum(axis=1)).ravel())
+            solution = spla.splu(A).solve(np.column_stack(columns))
+            for col, key in enumerate(targets):
+                result[key][transient] = solution[:, col]
+        return result
+
+    def absorption_real(self) -> tuple:
+        """Probability that the walk from each model ends in real data."""
+        return tuple(self.absorption["R"])

@@ -1,0 +1,167 @@
+"""Theorem A: which models collapse, in three independent forms.
+
+* **topological**: some closed class lies upstream of the model;
+* **spectral**: ``ρ(W_A(k)) = 1`` (collapse) versus ``< 1``, decided exactly
+  component by component: ``det(I - W_C) = 0`` certifies ``ρ(W_C) = 1``
+  (``ρ ≤ 1`` always, the rows of ``W`` sum to at most 1), and a positive
+  solution of ``(I - W_C) x = 1`` certifies ``ρ(W_C) < 1`` (Collatz–Wielandt:
+  ``W_C x = x - 1 < x``);
+* **Markov**: the walk that moves from a model to a source with probability
+  ``w_kj`` and to real data with probability ``r_k`` is absorbed in real data
+  with probability exactly 1 (no collapse) or less (collapse).
+
+The three are computed separately; if they ever disagree,
+:class:`~graphcollapse.errors.InternalConsistencyError` is raised instead of
+printing a verdict.  For float graphs the topological form decides (it reads
+the support only, which floats give exactly) and the other two are checked
+with a tolerance of ``1e-6``.
+
+Examples
+--------
+>>> from graphcollapse.graph import from_matrix
+>>> g = from_matrix([[0, 1, 0], [1, 0, 0], [0, "1/2", 0]], real=[0, 0, "1/2"])
+>>> [v.collapses for v in theorem_a(g)]
+[True, True, True]
+>>> theorem_a(g)[2].closed_classes_upstream
+(('0', '1'),)
+>>> collapsing(g).tolist()
+[True, True, True]
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+import sympy
+
+from .errors import InternalConsistencyError
+from .graph import InteractionGraph
+from .linalg import domain
+from .topology import Topology, collapsing_support
+
+__all__ = ["Verdict", "theorem_a", "collapsing", "component_spectral_radii"]
+
+FLOAT_CHECK_TOLERANCE = 1e-6
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """Theorem A for one model, all three forms side by side.
+
+    Attributes
+    ----------
+    id : str
+    collapses : bool
+        The verdict (for graphs with symbols: on the generic support, where no
+        symbolic weight vanishes; the collapse predicate covers the rest).
+    closed_classes_upstream : tuple of tuple of str
+        Topological form: the closed classes in ``A(k)``.
+    spectral_radius_is_one : bool
+        Spectral form, exact: ``ρ(W_A(k)) = 1``.
+    spectral_radius_upstream : float or None
+        ``ρ(W_A(k))`` as a float for display (``None`` with symbolic weights).
+    absorption_real : sympy.Expr or float
+        Markov form: probability of absorption in real data.
+    """
+
+    id: str
+    collapses: bool
+    closed_classes_upstream: tuple[tuple[str, ...], ...]
+    spectral_radius_is_one: bool
+    spectral_radius_upstream: float | None
+    absorption_real: object
+
+
+def collapsing(graph: InteractionGraph) -> np.ndarray:
+    """Which models collapse (Theorem A), as a boolean array in model order.
+
+    The fast path for large graphs: one strongly-connected-components pass
+    and one breadth-first search over the support, no dense object.
+
+    Examples
+    --------
+    >>> from graphcollapse.graph import from_matrix
+    >>> collapsing(from_matrix([[1, 0], [0, 0]], real=[0, 1])).tolist()
+    [True, False]
+    """
+    return collapsing_support(graph.support, graph.has_real)
+
+
+def component_spectral_radii(topology: Topology) -> tuple[list[bool], list[float | None]]:
+    """Per component: exact ``ρ(W_C) = 1`` and the float ``ρ(W_C)``.
+
+    The exact decision uses a determinant and a Collatz–Wielandt certificate
+    (see the module notes), not an eigenvalue.
+    """
+    graph = topology.graph
+    is_one: list[bool] = []
+    radius: list[float | None] = []
+    numeric = not graph.free_symbols
+    W_float = graph.weight_matrix_float() if numeric else None
+    W_exact = graph.weight_matrix() if graph.is_exact else None
+    for members in topology.components:
+        idx = members.tolist()
+        if graph.is_exact:
+            block = sympy.Matrix(W_exact.extract(idx, idx))
+            gap = sympy.eye(len(idx)) - block
+            singular = domain.is_zero(domain.determinant(gap))
+            if not singular and numeric:
+                certificate = domain.solve(gap, sympy.ones(len(idx), 1))
+                if not all(value > 0 for value in certificate):
+                    raise InternalConsistencyError(
+                        f"component {[graph.ids[i] for i in idx]}: I - W_C is nonsingular but (I - W_C)^-1 1 "
+                        "is not positive, impossible for a row-substochastic W")
+            is_one.append(singular)
+        else:
+            block = W_float[members][:, members]
+            row_sums = np.asarray(block.sum(axis=1)).ravel()
+            is_one.append(bool(np.all(np.abs(row_sums - 1.0) <= FLOAT_CHECK_TOLERANCE)))
+        radius.append(_float_radius(W_float[members][:, members]) if numeric else None)
+    return is_one, radius
+
+
+def _float_radius(block: sp.sparray) -> float:
+    size = block.shape[0]
+    if size <= 2000:
+        values = np.linalg.eigvals(block.toarray()) if size else np.zeros(0)
+        return float(np.max(np.abs(values))) if size else 0.0
+    import scipy.sparse.linalg as spla
+
+    value = spla.eigs(sp.csr_array(block, dtype=float), k=1, which="LM", return_eigenvectors=False)
+    return float(np.abs(value[0]))
+
+
+def theorem_a(graph: InteractionGraph, topology: Topology | None = None) -> tuple[Verdict, ...]:
+    """Theorem A for every model, with the three forms cross-checked.
+
+    Raises
+    ------
+    InternalConsistencyError
+        If the topological, spectral and Markov forms disagree.
+    """
+    top = topology or Topology(graph)
+    ids = graph.ids
+    topo_collapse = top.collapsing
+    comp_is_one, comp_radius = component_spectral_radii(top)
+    h_real = top.absorption_real()
+    verdicts = []
+    for k in range(graph.K):
+        upstream = sorted(top.upstream_components[top.component_of[k]])
+        closed_up = tuple(tuple(ids[i] for i in top.components[c]) for c in upstream if top.closed[c])
+        spectral_one = any(comp_is_one[c] for c in upstream)
+        radii = [comp_radius[c] for c in upstream]
+        radius = None if any(r is None for r in radii) else max(radii)
+        h = h_real[k]
+        if graph.is_exact:
+            markov_collapse = not domain.is_zero(h - 1)
+        else:
+            markov_collapse = bool(h < 1 - FLOAT_CHECK_TOLERANCE)
+        topological = bool(topo_collapse[k])
+        if not (topological == bool(closed_up) == spectral_one == markov_collapse):
+            raise InternalConsistencyError(
+                f"model {ids[k]!r}: Theorem A forms disagree (topological {topological}, "
+                f"closed classes {closed_up}, spectral rho=1 {spectral_one}, absorption in real data {h})")
+        verdicts.append(Verdict(ids[k], topological, closed_up, spectral_one, radius, h))
+    return tuple(verdicts)

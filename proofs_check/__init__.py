@@ -11,7 +11,9 @@ from .registry import CHECKS, Check, Counterexample, check
 __all__ = ["CHECKS", "Check", "Counterexample", "check", "MODULES", "load_checks"]
 
 #: Check modules, imported in this order.
-MODULES = ("identities",)
+MODULES = (
+    "identities",
+)
 
 
 def load_checks() -> list[Check]:

@@ -17,7 +17,11 @@ from ..errors import GraphCollapseError, InternalConsistencyError
 __all__ = ["main", "build_parser", "COMMANDS"]
 
 #: Command modules, in the order ``--help`` lists them.
-COMMANDS = ("analyze", "trajectory", "demo")
+COMMANDS = (
+    "analyze",
+    "trajectory",
+    "demo",
+)
 
 EPILOG = ("Graph files are JSON: {\"models\": [{\"id\": ..., \"n\": ..., \"real\": ...}], "
           "\"edges\": [{\"from\": A, \"to\": B, \"weight\": ...}]}; an edge A -> B means B trains on A's outputs. "

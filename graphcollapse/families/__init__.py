@@ -4,6 +4,8 @@ Importing this package registers the built-in families.
 """
 
 from .base import FAMILIES, Family, family_for, recurrence, register
-from . import gaussian_mean, generic  # noqa: F401  (registration)
+# Registration of the built-in families (one import per line).
+from . import gaussian_mean  # noqa: F401,E402
+from . import generic  # noqa: F401,E402
 
 __all__ = ["FAMILIES", "Family", "family_for", "recurrence", "register"]

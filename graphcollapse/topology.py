@@ -64,9 +64,10 @@ def collapsing_support(support: sp.csr_array, has_real: np.ndarray) -> np.ndarra
     >>> collapsing_support(s, np.array([False, True, False])).tolist()
     [True, False, True]
     """
+    support = sp.csr_array(support)
     K = support.shape[0]
-    coo = sp.coo_array(support)
-    targets, sources = coo.row.astype(np.int64), coo.col.astype(np.int64)
+    indptr, sources = support.indptr, support.indices
+    targets = np.repeat(np.arange(K, dtype=sources.dtype), np.diff(indptr))
     _, labels = csgraph.connected_components(support, directed=True, connection="strong")
     crossing = labels[sources] != labels[targets]
     n_comp = int(labels.max()) + 1 if K else 0
@@ -76,10 +77,13 @@ def collapsing_support(support: sp.csr_array, has_real: np.ndarray) -> np.ndarra
     seeds = np.flatnonzero(~open_[labels])
     if seeds.size == 0:
         return np.zeros(K, dtype=bool)
-    # Data flows source -> target; the virtual node K feeds every closed-class member.
-    rows = np.concatenate([sources, np.full(seeds.size, K, dtype=np.int64)])
-    cols = np.concatenate([targets, seeds])
-    flow = sp.csr_array((np.ones(rows.size, dtype=np.int8), (rows, cols)), shape=(K + 1, K + 1))
+    # Data flows source -> target: the flow graph is the transpose, whose CSR
+    # form is the CSC form of the support (an O(edges) counting transpose).
+    # A virtual node K, appended as one extra row, feeds every closed-class member.
+    flow = support.tocsc()
+    flow_indptr = np.concatenate([flow.indptr, [flow.indptr[-1] + seeds.size]])
+    flow_indices = np.concatenate([flow.indices, seeds.astype(flow.indices.dtype)])
+    flow = sp.csr_array((np.ones(flow_indices.size, dtype=bool), flow_indices, flow_indptr), shape=(K + 1, K + 1))
     reached = csgraph.breadth_first_order(flow, K, directed=True, return_predecessors=False)
     out = np.zeros(K + 1, dtype=bool)
     out[reached] = True

@@ -7,10 +7,13 @@ functions of the graph's symbols) or in floats for float graphs.
 :func:`closed_form` writes ``E_k(t)`` as an expression in the symbol ``t``
 valid for every ``t ≥ 0``.  Only the entries that ``E_k`` depends on are
 kept; with the augmented state ``y = (vech S, 1)`` the recursion is
-``y(t+1) = A y(t)``, ``A = [[𝓛, vech D], [0, 1]]``, and
-``E_k(t) = fᵀ P J^t P⁻¹ y(0)`` from the Jordan form ``A = P J P⁻¹``.  A
-Jordan block of eigenvalue ``λ ≠ 0`` contributes ``binomial(t, i) λ^(t-i)``;
-a nilpotent block contributes ``KroneckerDelta(t, i)``, so early
+``y(t+1) = A y(t)``, ``A = [[𝓛, vech D], [0, 1]]``.  The generating function
+``G(z) = Σ_t E_k(t) z^t = fᵀ (I − zA)⁻¹ y(0)`` is a rational function of
+``z`` (one exact solve over ``QQ(z)``); its full partial-fraction expansion
+inverts term by term: ``c/(z − r)^m`` gives
+``c (−1)^m binomial(t+m−1, m−1) λ^(t+m)`` with the eigenvalue ``λ = 1/r``,
+irreducible factors stay ``RootSum`` over their roots, and the polynomial
+part (nilpotent dynamics) gives ``KroneckerDelta(t, j)`` terms, so early
 generations are exact too.
 
 Examples
@@ -97,31 +100,61 @@ def _dependencies(rows: Sequence[dict], start: set[int]) -> list[int]:
     return sorted(seen)
 
 
-def _jordan_power(J: sympy.Matrix, t: sympy.Symbol, powers: dict) -> sympy.Matrix:
-    """``J**t`` for a Jordan matrix, valid for every integer ``t ≥ 0``.
+def _generating_function(A: sympy.Matrix, y0: sympy.Matrix, f: sympy.Matrix, z: sympy.Symbol) -> sympy.Expr:
+    """``G(z) = Σ_t E(t) z^t = fᵀ (I − z A)⁻¹ y(0)``, a cancelled rational function of ``z``."""
+    system = DomainMatrix.from_Matrix(sympy.eye(A.rows) - z * A).to_field()
+    rhs = DomainMatrix.from_Matrix(y0).convert_to(system.domain)
+    x = system.lu_solve(rhs).to_Matrix()
+    return sympy.cancel((f * x)[0, 0])
 
-    ``λ^t`` is written as a placeholder symbol recorded in ``powers`` so that
-    the final expression can be collected by exponential term.
+
+def _coefficient_of_simple_fraction(term: sympy.Expr, z: sympy.Symbol, t: sympy.Symbol) -> sympy.Expr:
+    """Coefficient of ``z^t`` in ``c / (z − r)^m`` (``r`` may be a RootSum variable).
+
+    ``1/(z − r)^m = (−1)^m r^(−m) (1 − z/r)^(−m)``, so the coefficient is
+    ``c (−1)^m binomial(t+m−1, m−1) λ^(t+m)`` with the eigenvalue ``λ = 1/r``.
     """
-    n = J.rows
-    out = sympy.zeros(n, n)
-    start = 0
-    while start < n:
-        lam = J[start, start]
-        end = start + 1
-        while end < n and J[end - 1, end] == 1 and J[end, end] == lam:
-            end += 1
-        for r in range(start, end):
-            for c in range(r, end):
-                i = c - r
-                if lam == 0:
-                    out[r, c] = sympy.KroneckerDelta(t, i)
-                else:
-                    if lam not in powers:
-                        powers[lam] = sympy.Dummy(f"pow{len(powers)}")
-                    out[r, c] = sympy.expand_func(sympy.binomial(t, i)) * powers[lam] / lam**i
-        start = end
-    return out
+    numer, denom = sympy.fraction(sympy.together(term))
+    if numer.has(z):
+        raise ValueError(f"unexpected numerator {numer}")
+    poly = sympy.Poly(denom, z)
+    m = poly.degree()
+    lead = poly.LC()
+    root = -poly.nth(m - 1) / (m * lead)
+    if sympy.cancel(denom - lead * (z - root) ** m) != 0:
+        raise ValueError(f"unexpected denominator {denom}")
+    lam = sympy.cancel(1 / root)
+    weight = sympy.expand_func(sympy.binomial(t + m - 1, m - 1))
+    return sympy.cancel(numer / lead) * (-1) ** m * weight * lam**m * lam**t
+
+
+def _inverse_z_transform(partial: sympy.Expr, z: sympy.Symbol, t: sympy.Symbol) -> sympy.Expr:
+    """The coefficient of ``z^t`` of a partial-fraction expansion, for every ``t ≥ 0``."""
+    total = sympy.Integer(0)
+    for term in sympy.Add.make_args(partial):
+        if isinstance(term, sympy.RootSum):
+            variable, body = term.fun.variables[0], term.fun.expr
+            inverted = sympy.Lambda(variable, _coefficient_of_simple_fraction(body, z, t))
+            total += sympy.RootSum(term.poly, inverted)
+        elif not term.has(z):
+            total += term * sympy.KroneckerDelta(t, 0)
+        elif term.is_polynomial(z):
+            for (power,), coef in sympy.Poly(term, z).terms():
+                total += coef * sympy.KroneckerDelta(t, power)
+        else:
+            total += _coefficient_of_simple_fraction(term, z, t)
+    return total
+
+
+def _tidy_in_t(value: sympy.Expr) -> sympy.Expr:
+    """Group terms by their exponential factor (``λ**t`` or a RootSum) and factor each coefficient."""
+    value = sympy.expand(value)
+    groups: dict = {}
+    for term in sympy.Add.make_args(value):
+        key = sympy.Mul(*[f for f in sympy.Mul.make_args(term)
+                          if isinstance(f, (sympy.RootSum, sympy.KroneckerDelta)) or (f.is_Pow and f.exp.has(T_SYMBOL))])
+        groups[key] = groups.get(key, 0) + term / key
+    return sum((sympy.factor(sympy.cancel(coef)) * key for key, coef in groups.items()), sympy.Integer(0))
 
 
 def closed_form(rec: Recurrence, models: Sequence[int] | None = None) -> tuple:
@@ -165,24 +198,8 @@ def closed_form(rec: Recurrence, models: Sequence[int] | None = None) -> tuple:
         f = sympy.zeros(1, n + 1)
         for u, w in forms[k].items():
             f[0, local[u]] = w
-        P, J = A.jordan_form()
-        coeff_left = f * P
-        coeff_right = P.solve(y0) if P.rows else y0
-        powers: dict = {}
-        value = (coeff_left * _jordan_power(J, t, powers) * coeff_right)[0, 0]
-        out[k] = _collect_powers(value, powers)
+        z = sympy.Dummy("z")
+        partial = sympy.apart(_generating_function(A, y0, f, z), z, full=True)
+        out[k] = _tidy_in_t(_inverse_z_transform(partial, z, t))
     return tuple(out)
 
-
-def _collect_powers(value: sympy.Expr, powers: dict) -> sympy.Expr:
-    """Collect by ``λ^t`` placeholders, tidy each coefficient, then put ``λ**t`` in."""
-    placeholders = list(powers.values())
-    poly = sympy.Poly(sympy.expand(value), *placeholders) if placeholders else None
-    if poly is None:
-        return sympy.factor(value)
-    total = sympy.Integer(0)
-    back = {sym: lam**T_SYMBOL for lam, sym in powers.items()}
-    for monomial, coef in poly.terms():
-        term = sympy.Mul(*[sym**e for sym, e in zip(placeholders, monomial)])
-        total += sympy.factor(sympy.cancel(coef)) * term.xreplace(back)
-    return total

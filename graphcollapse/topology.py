@@ -34,6 +34,7 @@ from scipy.sparse import csgraph
 
 from .graph import InteractionGraph
 from .linalg import domain
+from .solvers.presentation import tidy
 
 __all__ = ["Topology", "collapsing_support"]
 
@@ -289,7 +290,7 @@ class Topology:
         A[size - 1, :] = sympy.ones(1, size)
         rhs = sympy.zeros(size, 1)
         rhs[size - 1] = 1
-        return tuple(sympy.factor(v) for v in domain.solve(A, rhs))
+        return tuple(tidy(v) for v in domain.solve(A, rhs))
 
     @cached_property
     def absorption(self) -> dict:
@@ -325,7 +326,7 @@ class Topology:
                 for col, key in enumerate(targets):
                     for row, i in enumerate(t):
                         value = solution[row, col]
-                        result[key][i] = sympy.factor(value) if value.free_symbols else value
+                        result[key][i] = tidy(value)
             return {key: tuple(vec) for key, vec in result.items()}
         import scipy.sparse.linalg as spla
 

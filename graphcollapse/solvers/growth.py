@@ -44,6 +44,7 @@ import sympy
 from ..errors import GraphCollapseError
 from ..operator import Recurrence
 from ..topology import Topology
+from .presentation import tidy
 
 __all__ = ["growth_rates", "cesaro_slopes", "cyclic_classes", "phase_absorption", "NotSemisimpleError"]
 
@@ -169,7 +170,7 @@ def growth_rates(rec: Recurrence, *, topology: Topology | None = None) -> tuple:
             if mass != 0:
                 slopes[k] = slopes[k] + period * mass * weight
     if exact:
-        return tuple(sympy.factor(sympy.cancel(s)) if s.free_symbols else sympy.nsimplify(s) for s in slopes)
+        return tuple(tidy(s) if s.free_symbols else sympy.nsimplify(s) for s in slopes)
     return tuple(float(s) for s in slopes)
 
 
@@ -217,5 +218,5 @@ def cesaro_slopes(rec: Recurrence, models: Sequence[int]) -> dict[int, sympy.Exp
 
     projected = right_m * solve(gram, left_m.T * sympy.Matrix(noise))
     forms = rec.vech_trace(index)
-    return {k: sympy.factor(sympy.cancel(sum((w * projected[u] for u, w in forms[k].items()), sympy.Integer(0))))
+    return {k: tidy(sympy.cancel(sum((w * projected[u] for u, w in forms[k].items()), sympy.Integer(0))))
             for k in index.models}

@@ -39,6 +39,7 @@ from ..errors import GraphCollapseError
 from ..linalg import domain
 from ..operator import Recurrence
 from ..topology import Topology
+from .presentation import tidy
 
 __all__ = ["limits", "limit_covariance"]
 
@@ -92,7 +93,7 @@ def limits(rec: Recurrence, *, topology: Topology | None = None, bounded: Sequen
 
 def _tidy(value: sympy.Expr) -> sympy.Expr:
     if value.free_symbols:
-        return sympy.factor(sympy.cancel(value))
+        return tidy(value)
     return sympy.nsimplify(value) if value.has(sympy.Float) else value
 
 

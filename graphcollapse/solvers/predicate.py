@@ -29,7 +29,7 @@ Examples
 >>> result.predicates[0]
 Eq(a, 0)
 >>> result.limits[0]
--1/(a*(a - 2))
+1/(a*(2 - a))
 """
 
 from __future__ import annotations

@@ -39,6 +39,7 @@ from sympy.polys.matrices import DomainMatrix
 
 from ..errors import GraphCollapseError
 from ..operator import Recurrence
+from .presentation import tidy
 
 __all__ = ["trajectory", "closed_form", "T_SYMBOL", "CLOSED_FORM_MAX_DIMENSION"]
 
@@ -85,7 +86,7 @@ def trajectory(rec: Recurrence, generations: int) -> tuple[tuple, ...]:
 
 
 def _tidy(domain, value):
-    return sympy.factor(value) if value.free_symbols else value
+    return tidy(value) if value.free_symbols else value
 
 
 def _dependencies(rows: Sequence[dict], start: set[int]) -> list[int]:

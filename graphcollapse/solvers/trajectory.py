@@ -9,8 +9,8 @@ valid for every ``t ≥ 0``.  Only the entries that ``E_k`` depends on are
 kept; with the augmented state ``y = (vech S, 1)`` the recursion is
 ``y(t+1) = A y(t)``, ``A = [[𝓛, vech D], [0, 1]]``.  The generating function
 ``G(z) = Σ_t E_k(t) z^t = fᵀ (I − zA)⁻¹ y(0)`` is a rational function of
-``z`` (one exact solve over ``QQ(z)``); its full partial-fraction expansion
-inverts term by term: ``c/(z − r)^m`` gives
+``z`` (one exact solve over ``QQ(z)``); its partial-fraction expansion
+(SymPy's ``apart_list``) inverts term by term: ``c/(z − r)^m`` gives
 ``c (−1)^m binomial(t+m−1, m−1) λ^(t+m)`` with the eigenvalue ``λ = 1/r``,
 irreducible factors stay ``RootSum`` over their roots, and the polynomial
 part (nilpotent dynamics) gives ``KroneckerDelta(t, j)`` terms, so early
@@ -109,53 +109,53 @@ def _generating_function(A: sympy.Matrix, y0: sympy.Matrix, f: sympy.Matrix, z: 
     return sympy.cancel((f * x)[0, 0])
 
 
-def _coefficient_of_simple_fraction(term: sympy.Expr, z: sympy.Symbol, t: sympy.Symbol) -> sympy.Expr:
-    """Coefficient of ``z^t`` in ``c / (z − r)^m`` (``r`` may be a RootSum variable).
+def _inverse_z_transform(generating: sympy.Expr, z: sympy.Symbol, t: sympy.Symbol) -> sympy.Expr:
+    """The coefficient of ``z^t`` in a rational function of ``z``, for every ``t ≥ 0``.
 
-    ``1/(z − r)^m = (−1)^m r^(−m) (1 − z/r)^(−m)``, so the coefficient is
-    ``c (−1)^m binomial(t+m−1, m−1) λ^(t+m)`` with the eigenvalue ``λ = 1/r``.
+    ``apart_list`` gives ``G = c (P(z) + Σ Σ_{D(a)=0} N(a)/(z − a)^m)``.  The
+    coefficient of ``z^t`` in ``1/(z − a)^m`` is
+    ``(−1)^m binomial(t+m−1, m−1) λ^(t+m)`` with the eigenvalue ``λ = 1/a``.
+    Each root polynomial ``D`` is split into irreducible factors: rational
+    roots are written out, the others stay a ``RootSum``.
     """
-    numer, denom = sympy.fraction(sympy.together(term))
-    if numer.has(z):
-        raise ValueError(f"unexpected numerator {numer}")
-    poly = sympy.Poly(denom, z)
-    m = poly.degree()
-    lead = poly.LC()
-    root = -poly.nth(m - 1) / (m * lead)
-    if sympy.cancel(denom - lead * (z - root) ** m) != 0:
-        raise ValueError(f"unexpected denominator {denom}")
-    lam = sympy.cancel(1 / root)
-    weight = sympy.expand_func(sympy.binomial(t + m - 1, m - 1))
-    return sympy.cancel(numer / lead) * (-1) ** m * weight * lam**m * lam**t
+    from sympy.polys.partfrac import apart_list
 
-
-def _inverse_z_transform(partial: sympy.Expr, z: sympy.Symbol, t: sympy.Symbol) -> sympy.Expr:
-    """The coefficient of ``z^t`` of a partial-fraction expansion, for every ``t ≥ 0``."""
+    common, polypart, fractions = apart_list(generating, z)
     total = sympy.Integer(0)
-    for term in sympy.Add.make_args(partial):
-        if isinstance(term, sympy.RootSum):
-            variable, body = term.fun.variables[0], term.fun.expr
-            inverted = sympy.Lambda(variable, _coefficient_of_simple_fraction(body, z, t))
-            total += sympy.RootSum(term.poly, inverted)
-        elif not term.has(z):
-            total += term * sympy.KroneckerDelta(t, 0)
-        elif term.is_polynomial(z):
-            for (power,), coef in sympy.Poly(term, z).terms():
-                total += coef * sympy.KroneckerDelta(t, power)
-        else:
-            total += _coefficient_of_simple_fraction(term, z, t)
-    return total
+    for (power,), coef in polypart.terms():
+        if coef != 0:
+            total += coef * sympy.KroneckerDelta(t, power)
+    for root_poly, numerator, _denominator, m in fractions:
+        a = numerator.variables[0]
+        weight = sympy.expand_func(sympy.binomial(t + m - 1, m - 1))
+        body = numerator.expr * (-1) ** m * weight * a ** (-(t + m))
+        _, factors = sympy.factor_list(root_poly.as_expr())
+        for factor, _multiplicity in factors:
+            poly = sympy.Poly(factor, root_poly.gen)
+            if poly.degree() == 1:
+                root = -poly.nth(0) / poly.nth(1)
+                total += body.xreplace({a: root})
+            else:
+                total += sympy.RootSum(poly, sympy.Lambda(a, body))
+    return common * total
 
 
 def _tidy_in_t(value: sympy.Expr) -> sympy.Expr:
-    """Group terms by their exponential factor (``λ**t`` or a RootSum) and factor each coefficient."""
+    """Group terms by their exponential factor (``λ**t``, a RootSum or a
+    KroneckerDelta) and write each coefficient and base in paper-ready form."""
     value = sympy.expand(value)
     groups: dict = {}
     for term in sympy.Add.make_args(value):
         key = sympy.Mul(*[f for f in sympy.Mul.make_args(term)
                           if isinstance(f, (sympy.RootSum, sympy.KroneckerDelta)) or (f.is_Pow and f.exp.has(T_SYMBOL))])
         groups[key] = groups.get(key, 0) + term / key
-    return sum((sympy.factor(sympy.cancel(coef)) * key for key, coef in groups.items()), sympy.Integer(0))
+    total = sympy.Integer(0)
+    for key, coef in groups.items():
+        key = key.replace(lambda e: e.is_Pow and e.exp.has(T_SYMBOL) and bool(e.base.free_symbols),
+                          lambda e: sympy.Pow(tidy(e.base), e.exp))
+        coef = sympy.cancel(coef)
+        total += (tidy(coef) if coef.free_symbols else coef) * key
+    return total
 
 
 def closed_form(rec: Recurrence, models: Sequence[int] | None = None) -> tuple:
@@ -200,7 +200,6 @@ def closed_form(rec: Recurrence, models: Sequence[int] | None = None) -> tuple:
         for u, w in forms[k].items():
             f[0, local[u]] = w
         z = sympy.Dummy("z")
-        partial = sympy.apart(_generating_function(A, y0, f, z), z, full=True)
-        out[k] = _tidy_in_t(_inverse_z_transform(partial, z, t))
+        out[k] = _tidy_in_t(_inverse_z_transform(_generating_function(A, y0, f, z), z, t))
     return tuple(out)
 

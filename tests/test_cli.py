@@ -95,3 +95,10 @@ def test_console_script_help_and_version():
     assert done.returncode == 0 and done.stdout.startswith("graphcollapse ")
     done = subprocess.run([sys.executable, "-m", "graphcollapse", "analyze"], capture_output=True, text=True)
     assert done.returncode == 2 and "Traceback" not in done.stderr
+
+
+def test_recurrence_is_shown(capsys):
+    status, out, _ = run(capsys, "analyze", "chain", "--recurrence")
+    assert status == 0
+    assert "S_B,B(t+1) = S_A,A(t) + 1/50" in out
+    assert "W (row k = what model k trains on) =" in out

@@ -21,12 +21,16 @@ def add_parser(sub) -> None:
     form.add_argument("--markdown", action="store_true", help="print a Markdown table")
     form.add_argument("--latex", action="store_true", help="print LaTeX fragments to paste into a paper")
     parser.add_argument("--float", action="store_true", help="floating-point limits (large graphs)")
+    parser.add_argument("--recurrence", action="store_true",
+                        help="also print the recursion: one equation per entry and its matrices (text output)")
     parser.set_defaults(run=run)
 
 
 def run(args) -> int:
     from ..analysis import analyze
+    from ..errors import GraphCollapseError
     from ..reports import latex_report, markdown_report, text_report
+    from ..reports.text import recurrence_report
 
     graph = load_graph(args.graph, args.estimator)
     result = analyze(graph, arithmetic="float" if args.float else None)
@@ -38,4 +42,9 @@ def run(args) -> int:
         emit(latex_report(result))
     else:
         emit(text_report(result))
+        if args.recurrence:
+            if not graph.is_exact:
+                raise GraphCollapseError("--recurrence needs an exact graph")
+            emit("")
+            emit(recurrence_report(result.recurrence))
     return 0

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from .json_report import exact_string
 
-__all__ = ["text_report", "format_table"]
+__all__ = ["text_report", "format_table", "recurrence_report"]
 
 
 def format_table(header: list[str], rows: list[list[str]]) -> str:
@@ -71,4 +71,22 @@ def text_report(analysis) -> str:
         lines.append(f"  {{{', '.join(g.ids[i] for i in members)}}}: {', '.join(flags)}")
     for note in analysis.notes:
         lines.append(f"Note: {note}")
+    return "\n".join(lines)
+
+
+def recurrence_report(rec) -> str:
+    """The recursion ``S(t+1) = 𝓛(S(t)) + D`` written out: one equation per
+    independent entry, then ``W``, ``M``, ``D`` and ``S(0)`` as matrices."""
+    import sympy
+
+    lines = [f"Recursion of {rec.family} ({rec.graph.mixing} mixing): S(t+1) = L(S(t)) + D, "
+             f"E_k(t) = tr(T S_kk(t))"]
+    lines.extend(f"  {equation}" for equation in rec.equations())
+    matrices = [("W (row k = what model k trains on)", rec.W), ("M (propagation)", rec.M),
+                ("D (fresh noise)", rec.noise_matrix()), ("S(0)", rec.initial_state()), ("T", rec.trace_weight)]
+    for label, matrix in matrices:
+        lines.append(f"{label} =")
+        lines.extend("  " + row for row in sympy.pretty(sympy.Matrix(matrix), use_unicode=False).splitlines())
+    if not rec.is_kronecker:
+        lines.append("Diagonal entries follow the family's own rule S_kk(t+1) = tr(C_k S(t)) + D_k (see the equations).")
     return "\n".join(lines)

@@ -31,23 +31,16 @@ def to_field_matrix(matrix: sympy.MatrixBase) -> DomainMatrix:
 
 
 def solve(A: sympy.MatrixBase, B: sympy.MatrixBase) -> sympy.Matrix:
-    """Exact solution ``X`` of ``A X = B`` (entries cancelled).
+    """Exact solution ``X`` of ``A X = B`` (see :func:`graphcollapse.linalg.exact_solve.solve_exact`).
 
     Raises
     ------
     ZeroDivisionError
         If ``A`` is singular.
     """
-    A = sympy.Matrix(A)
-    B = sympy.Matrix(B)
-    if A.rows == 0:
-        return sympy.zeros(0, B.cols)
-    joint = DomainMatrix.from_Matrix(A.row_join(B)).to_field()
-    dA = joint[:, : A.cols]
-    dB = joint[:, A.cols:]
-    if dA.det() == dA.domain.zero:
-        raise ZeroDivisionError("singular system")
-    return dA.lu_solve(dB).to_Matrix()
+    from .exact_solve import solve_exact
+
+    return solve_exact(A, B)
 
 
 def determinant(A: sympy.MatrixBase) -> sympy.Expr:

@@ -170,7 +170,7 @@ def growth_rates(rec: Recurrence, *, topology: Topology | None = None) -> tuple:
             if mass != 0:
                 slopes[k] = slopes[k] + period * mass * weight
     if exact:
-        return tuple(tidy(s) if s.free_symbols else sympy.nsimplify(s) for s in slopes)
+        return tuple(tidy(s) if s.free_symbols else sympy.simplify(s) for s in slopes)
     return tuple(float(s) for s in slopes)
 
 

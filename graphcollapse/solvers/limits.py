@@ -36,7 +36,7 @@ import scipy.sparse as sp
 import sympy
 
 from ..errors import GraphCollapseError
-from ..linalg import domain
+from ..linalg.exact_solve import solve_exact, solve_stein
 from ..operator import Recurrence
 from ..topology import Topology
 from .presentation import tidy
@@ -94,7 +94,7 @@ def limits(rec: Recurrence, *, topology: Topology | None = None, bounded: Sequen
 def _tidy(value: sympy.Expr) -> sympy.Expr:
     if value.free_symbols:
         return tidy(value)
-    return sympy.nsimplify(value) if value.has(sympy.Float) else value
+    return sympy.nsimplify(value, rational=True) if value.has(sympy.Float) else value
 
 
 def limit_covariance(rec: Recurrence, *, topology: Topology | None = None, bounded: Sequence[bool] | None = None,
@@ -185,33 +185,8 @@ def limit_blocks(rec: Recurrence, top: Topology, models: Sequence[int]) -> dict:
 
 
 def _stein(A: sympy.Matrix, B: sympy.Matrix, C: sympy.Matrix, *, symmetric: bool) -> sympy.Matrix:
-    """Exact ``X = A X Bᵀ + C`` through the fastest available kernel."""
-    try:  # TEMPORARY until the exact kernel lands
-        from ..linalg.exact_solve import solve_stein
-    except ImportError:
-        return _stein_dense(A, B, C, symmetric=symmetric)
-    return sympy.Matrix(solve_stein(A, B, C, symmetric=symmetric))
-
-
-def _stein_dense(A, B, C, *, symmetric):  # TEMPORARY
-    m, n = C.shape
-    if symmetric:
-        pairs = [(i, j) for i in range(m) for j in range(i, m)]
-        pos = {pr: u for u, pr in enumerate(pairs)}
-        M = sympy.eye(len(pairs))
-        for u, (i, j) in enumerate(pairs):
-            for x in range(m):
-                for y in range(m):
-                    if A[i, x] != 0 and A[j, y] != 0:
-                        M[u, pos[(min(x, y), max(x, y))]] -= A[i, x] * A[j, y]
-        sol = domain.solve(M, sympy.Matrix([C[i, j] for i, j in pairs]))
-        X = sympy.zeros(m, m)
-        for u, (i, j) in enumerate(pairs):
-            X[i, j] = X[j, i] = sol[u]
-        return X
-    M = sympy.eye(m * n) - sympy.kronecker_product(A, B)
-    sol = domain.solve(M, sympy.Matrix([C[i, j] for i in range(m) for j in range(n)]))
-    return sympy.Matrix(m, n, list(sol))
+    """Exact ``X = A X Bᵀ + C`` (see :mod:`graphcollapse.linalg.exact_solve`)."""
+    return solve_stein(A, B, C, symmetric=symmetric)
 
 
 def _stein_with_rules(A, cross, noise, rules, Xa, coords, get) -> sympy.Matrix:
@@ -253,8 +228,6 @@ def _stein_with_rules(A, cross, noise, rules, Xa, coords, get) -> sympy.Matrix:
     for u, row in enumerate(rows):
         for v, coef in row.items():
             system[u, v] -= coef
-    from ..linalg.exact_solve import solve_exact
-
     sol = solve_exact(system, sympy.Matrix(rhs))
     X = sympy.zeros(m, m)
     for u, (i, j) in enumerate(pairs):

@@ -20,16 +20,17 @@ from __future__ import annotations
 
 import sympy
 
+from ..linalg.polys import fraction_factors
+
 __all__ = ["tidy"]
 
 _INTERIOR = sympy.Rational(1, 3)
 
 
-def _positive_product(expr: sympy.Expr) -> tuple[sympy.Expr, int]:
-    coeff, factors = sympy.factor_list(expr)
-    sign = 1 if coeff >= 0 else -1
-    out = abs(coeff)
-    point = {s: _INTERIOR for s in expr.free_symbols}
+def _positive_product(factors, symbols) -> tuple[sympy.Expr, int]:
+    sign = 1
+    out = sympy.Integer(1)
+    point = {s: _INTERIOR for s in symbols}
     for base, power in factors:
         value = base.xreplace(point)
         if value.is_number and value < 0:
@@ -44,9 +45,10 @@ def tidy(value: sympy.Expr) -> sympy.Expr:
     """Cancel, factor, and orient factors to be positive on the parameter domain."""
     if not isinstance(value, sympy.Expr) or not value.free_symbols or value.has(sympy.Piecewise):
         return value
-    value = sympy.cancel(sympy.together(value))
-    numer, denom = sympy.fraction(value)
-    top, s1 = _positive_product(numer)
-    bottom, s2 = _positive_product(denom)
-    result = top / bottom
-    return result if s1 * s2 > 0 else -result
+    symbols = sorted(value.free_symbols, key=str)
+    content, top_factors, bottom_factors = fraction_factors(value)
+    top, s1 = _positive_product(top_factors, symbols)
+    bottom, s2 = _positive_product(bottom_factors, symbols)
+    sign = 1 if content >= 0 else -1
+    result = abs(content) * top / bottom
+    return result if s1 * s2 * sign > 0 else -result

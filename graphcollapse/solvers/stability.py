@@ -195,7 +195,7 @@ def _as_tuple(info):
 
 def _squared(info):
     """ρ(A ⊗ A) data from ρ(A): the Kronecker pair operator has radius ρ(A)²."""
-    exact = sympy.nsimplify(info.exact**2) if info.exact.is_Rational else info.exact**2
+    exact = info.exact**2
     return (exact, info.comparison_with_one, info.value**2, info.semisimple)
 
 

@@ -23,7 +23,10 @@ from .solvers.limits import limits
 from .solvers.growth import cesaro_slopes, growth_rates
 from .solvers.trajectory import closed_form, trajectory
 from .solvers.predicate import collapse_predicate
+from .solvers.threshold import sample_size_threshold
+from .linalg.spectral import spectral_radius
 from .analysis import Analysis, analyze
+from .simulation import cross_check, simulate
 
 __all__ = [
     "__version__",
@@ -32,5 +35,7 @@ __all__ = [
     "Topology", "collapsing", "theorem_a",
     "FAMILIES", "family_for", "recurrence", "Recurrence",
     "stability", "limits", "growth_rates", "cesaro_slopes", "trajectory", "closed_form", "collapse_predicate",
+    "sample_size_threshold", "spectral_radius",
     "Analysis", "analyze",
+    "simulate", "cross_check",
 ]

@@ -716,7 +716,8 @@ def _resolve_pooled(label, n, real, n_real, incoming):
         counts = [c for _, _, w, c in sources]
         weights_given = [w for _, _, w, c in sources]
         real_absent = real is None and n_real is None
-        if all(c is not None for c in counts[1:]) and (real_absent or n_real is not None) and incoming:
+        if (all(c is not None for c in counts[1:]) and (real_absent or n_real is not None)
+                and (incoming or n_real is not None)):
             n = sum((c for c in counts[1:]), sympy.Integer(0)) + (n_real if n_real is not None else 0)
             if real_absent:
                 n_real = sympy.Integer(0)

@@ -20,7 +20,9 @@ __all__ = ["main", "build_parser", "COMMANDS"]
 COMMANDS = (
     "analyze",
     "trajectory",
+    "threshold",
     "demo",
+    "check",
 )
 
 EPILOG = ("Graph files are JSON: {\"models\": [{\"id\": ..., \"n\": ..., \"real\": ...}], "

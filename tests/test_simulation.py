@@ -1,0 +1,143 @@
+"""The Monte Carlo simulator: exact known values, both paths agree in distribution, reproducibility."""
+
+import numpy as np
+import pytest
+from scipy.stats import ks_2samp
+
+from graphcollapse.errors import GraphCollapseError
+from graphcollapse.graph import from_dict
+from graphcollapse.simulation import simulate
+from graphcollapse.simulation.streams import BLOCK_SIZE
+
+
+def self_loop(estimator, n=40, real="1/2", mixing="pooled", **model):
+    return from_dict({"mixing": mixing, "estimator": estimator,
+                      "models": [{"id": "A", "n": n, "real": real, **model}],
+                      "edges": [{"from": "A", "to": "A", "weight": f"1 - {real}"}]})
+
+
+def two_sources(estimator, mixing="pooled"):
+    """B trains on real data and on A (pooled: 10 + 30 samples; weighted: 20 and 30); A on 30 real samples."""
+    counts = {"pooled": ({}, {}), "weighted": ({"n_real": 20}, {"n": 30})}[mixing]
+    return from_dict({"mixing": mixing, "estimator": estimator,
+                      "models": [{"id": "A", "n": 30, "real": 1}, {"id": "B", "n": 40, "real": "1/4", **counts[0]}],
+                      "edges": [{"from": "A", "to": "B", "weight": "3/4", **counts[1]}]})
+
+
+FAMILIES = [
+    {"family": "gaussian_mean", "d": 2, "sigma2": 3},
+    {"family": "linear_regression", "d": 3, "sigma2": 2},
+    {"family": "poisson", "theta": {"lambda": 3}},
+    {"family": "bernoulli", "theta": {"p": "0.3"}},
+    {"family": "exponential", "theta": {"rate": 2}},
+    {"family": "gaussian", "theta": {"mu": 1, "sigma2": 2}},
+]
+
+
+@pytest.mark.parametrize("mixing", ["pooled", "weighted"])
+@pytest.mark.parametrize("estimator", FAMILIES, ids=lambda e: e["family"])
+def test_both_paths_agree_in_distribution(estimator, mixing):
+    g = two_sources(estimator, mixing)
+    samples = simulate(g, 3, 1500, seed=11, method="samples")
+    sufficient = simulate(g, 3, 1500, seed=12, method="sufficient")
+    for t, k in [(0, 0), (1, 1), (3, 1)]:
+        p = ks_2samp(samples.errors[:, t, k], sufficient.errors[:, t, k]).pvalue
+        assert p > 1e-3, (estimator["family"], mixing, t, k, p)
+
+
+def test_pooled_ols_with_a_slot_smaller_than_d():
+    """A pooled OLS fit may have sources with fewer than d samples: those are drawn sample by sample."""
+    g = from_dict({"estimator": {"family": "linear_regression", "d": 4, "sigma2": 1},
+                   "models": [{"id": "A", "n": 12, "n0": 30, "real": "1/6"}],
+                   "edges": [{"from": "A", "to": "A", "weight": "5/6"}]})
+    samples = simulate(g, 2, 2000, seed=1, method="samples")
+    sufficient = simulate(g, 2, 2000, seed=2, method="sufficient")
+    assert ks_2samp(samples.errors[:, 2, 0], sufficient.errors[:, 2, 0]).pvalue > 1e-3
+
+
+@pytest.mark.parametrize("method", ["samples", "sufficient"])
+@pytest.mark.parametrize("estimator, exact", [
+    ({"family": "gaussian_mean", "d": 3, "sigma2": 2}, 3 * 2 / 25),
+    ({"family": "linear_regression", "d": 3, "sigma2": 2}, 3 * 2 / (25 - 3 - 1)),
+    ({"family": "poisson", "theta": {"lambda": 4}}, 4 / 25),
+    ({"family": "bernoulli", "theta": {"p": "0.2"}}, 0.16 / 25),
+    ({"family": "gaussian", "theta": {"mu": 0, "sigma2": 1}}, 1 / 25 + 2 * 24 / 25**2 + 1 / 25**2),
+])
+def test_generation_zero_has_the_exact_error(estimator, exact, method):
+    """E_k(0) in closed form (the Gaussian variance MLE: Var = 2(n-1)σ⁴/n², bias² = σ⁴/n²)."""
+    g = self_loop(estimator, n=25, real=1)
+    r = simulate(g, 0, 20000, seed=3, method=method)
+    assert abs(r.mean_error[0, 0] - exact) < 4.5 * r.stderr[0, 0]
+
+
+@pytest.mark.parametrize("method", ["samples", "sufficient"])
+def test_same_seed_same_numbers_for_any_chunk_size_and_threads(method):
+    g = two_sources({"family": "linear_regression", "d": 2, "sigma2": 1})
+    R = 3 * BLOCK_SIZE + 5
+    reference = simulate(g, 4, R, seed=2024, method=method)
+    for chunk, workers in ((1, 1), (1, 3), (BLOCK_SIZE, 2), (2 * BLOCK_SIZE + 1, 1), (10 * R, 2)):
+        again = simulate(g, 4, R, seed=2024, method=method, chunk_size=chunk, workers=workers)
+        assert np.array_equal(again.errors, reference.errors)
+    assert not np.array_equal(simulate(g, 4, R, seed=2025, method=method).errors, reference.errors)
+    assert reference.seed_entropy == 2024
+
+
+def test_an_unseeded_run_can_be_repeated_from_its_entropy():
+    g = self_loop({"family": "gaussian_mean"})
+    first = simulate(g, 2, 50)
+    assert np.array_equal(simulate(g, 2, 50, seed=first.seed_entropy).errors, first.errors)
+
+
+def test_large_samples_are_drawn_in_pieces():
+    """100,000 samples per fit go through the sample path in bounded pieces and still give σ² d / n."""
+    g = self_loop({"family": "gaussian_mean", "d": 2, "sigma2": 1}, n=100_000, real=1)
+    r = simulate(g, 0, 64, seed=5, method="samples")
+    assert abs(r.mean_error[0, 0] - 2 / 100_000) < 4.5 * r.stderr[0, 0]
+
+
+def test_result_shapes_and_model_order():
+    g = from_dict({"models": [{"id": "Z", "n": 10, "real": 1}, {"id": "A", "n": 1000}],
+                   "edges": [{"from": "Z", "to": "A", "weight": 1}]})
+    r = simulate(g, 5, 70, seed=0, method="sufficient")
+    assert r.errors.shape == (70, 6, 2) and r.mean_error.shape == r.stderr.shape == (6, 2)
+    assert r.ids == ("Z", "A") and r.generations == 5 and r.replications == 70
+    assert r.mean_error[0, 0] > r.mean_error[0, 1]          # Z fits on 10 samples, A on 1000
+    np.testing.assert_allclose(r.stderr, r.errors.std(axis=0, ddof=1) / np.sqrt(70))
+
+
+def test_progress_reports_every_generation_of_every_chunk():
+    calls = []
+    simulate(self_loop({"family": "gaussian_mean"}), 3, 2 * BLOCK_SIZE, seed=0, chunk_size=BLOCK_SIZE,
+             progress=lambda done, total: calls.append((done, total)), workers=2)
+    assert calls == [(i, 8) for i in range(1, 9)]
+
+
+@pytest.mark.parametrize("graph, message", [
+    (self_loop({"family": "gaussian_mean"}, n=3, real="1/2"), "not a whole number of samples"),
+    (self_loop({"family": "linear_regression", "d": 5}, n=6, real=1), r"needs at least d \+ 2 = 7 samples"),
+    (self_loop({"family": "generic", "noise": 1}), "no sampler for the family 'generic'"),
+    (self_loop({"family": "poisson"}), "give the true parameter"),
+    (self_loop({"family": "bernoulli", "theta": {"p": 2}}), "outside its range"),
+])
+def test_bad_input_is_one_clear_error(graph, message):
+    with pytest.raises(GraphCollapseError, match=message):
+        simulate(graph, 2, 10)
+
+
+@pytest.mark.parametrize("n, real", [(10, "a"), ("a", "1/2")])
+def test_symbolic_graphs_are_rejected(n, real):
+    g = from_dict({"symbols": ["a"], "models": [{"id": "A", "n": n, "real": real}],
+                   "edges": [{"from": "A", "to": "A", "weight": f"1 - ({real})"}]})
+    with pytest.raises(GraphCollapseError, match="substitute numbers"):
+        simulate(g, 2, 10)
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"method": "exact"}, "method must be"), ({"generations": -1}, "generations must be"),
+    ({"replications": 0}, "replications must be"), ({"chunk_size": 0}, "chunk_size must be"),
+    ({"workers": 0}, "workers must be"),
+])
+def test_bad_arguments(kwargs, message):
+    args = {"generations": 2, "replications": 10, **kwargs}
+    with pytest.raises(GraphCollapseError, match=message):
+        simulate(self_loop({"family": "gaussian_mean"}), **args)

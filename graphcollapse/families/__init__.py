@@ -8,5 +8,6 @@ from .base import FAMILIES, Family, family_for, recurrence, register
 from . import gaussian_mean  # noqa: F401,E402
 from . import generic  # noqa: F401,E402
 from . import linear_regression  # noqa: F401,E402
+from . import m_estimators  # noqa: F401,E402
 
 __all__ = ["FAMILIES", "Family", "family_for", "recurrence", "register"]

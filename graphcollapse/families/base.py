@@ -8,7 +8,7 @@ with :func:`register`; nothing downstream changes.
 Examples
 --------
 >>> sorted(FAMILIES)[:2]
-['gaussian_mean', 'generic']
+['bernoulli', 'custom']
 """
 
 from __future__ import annotations

@@ -56,7 +56,8 @@ __all__ = ["solve_exact", "solve_stein", "stein_system", "MAX_GRID_POINTS"]
 MAX_GRID_POINTS = 50_000
 
 
-def solve_exact(M: sympy.MatrixBase, B: sympy.MatrixBase, *, method: str = "auto") -> sympy.Matrix:
+def solve_exact(M: sympy.MatrixBase, B: sympy.MatrixBase, *, method: str = "auto",
+                wanted: set[int] | None = None) -> sympy.Matrix:
     """The exact solution ``X`` of ``M X = B``.
 
     Parameters
@@ -68,6 +69,10 @@ def solve_exact(M: sympy.MatrixBase, B: sympy.MatrixBase, *, method: str = "auto
     method : {"auto", "interpolation", "fraction-field"}
         ``auto`` interpolates when python-flint is installed and the grid
         is small enough.
+    wanted : set of int, optional
+        Rows of ``X`` the caller will read.  On the interpolation path the
+        others are left as ``nan`` (turning large polynomials into SymPy
+        expressions is the expensive part); other paths fill every row.
 
     Raises
     ------
@@ -91,7 +96,7 @@ def solve_exact(M: sympy.MatrixBase, B: sympy.MatrixBase, *, method: str = "auto
     else:
         X_stacked = None
         if method in ("auto", "interpolation") and HAVE_FLINT:
-            X_stacked = _solve_interpolation(M_poly, stacked, matrix_symbols)
+            X_stacked = _solve_interpolation(M_poly, stacked, matrix_symbols, wanted)
         if X_stacked is None:
             if method == "interpolation":
                 raise ValueError("interpolation needs python-flint and a grid below MAX_GRID_POINTS")
@@ -193,7 +198,7 @@ def _solve_fraction_field(M, B) -> sympy.Matrix:
     return X.to_Matrix().applyfunc(sympy.factor_terms)
 
 
-def _solve_interpolation(M, B, symbols) -> sympy.Matrix | None:
+def _solve_interpolation(M, B, symbols, wanted=None) -> sympy.Matrix | None:
     """Exact ``M⁻¹ B`` for polynomial ``M``, ``B`` with integer coefficients, by interpolation."""
     import flint
 
@@ -238,20 +243,29 @@ def _solve_interpolation(M, B, symbols) -> sympy.Matrix | None:
     rmats = {mono: flint.fmpz_mat(n, ncols, [vals.get((i, j), 0) for i in range(n) for j in range(ncols)])
              for mono, vals in rhs_by_monomial.items()}
 
-    for attempt in range(8):
-        points = [list(range(1 + attempt * 7 + v, 1 + attempt * 7 + v + size)) for v, size in enumerate(sizes)]
-        grid_values = _evaluate_grid(mats, rmats, points, n, ncols)
-        if grid_values is not None:
-            break
-    else:  # pragma: no cover - Δ is a nonzero polynomial; 8 shifted grids all hitting a root is impossible here
-        raise ZeroDivisionError("singular system")
     ctx = flint.fmpq_mpoly_ctx.get(tuple(f"x{i}" for i in range(nv)), "lex")
-    polys = _interpolate(grid_values, points, ctx)
+    # The rigorous bounds are often twice the true degrees.  Probe the true
+    # degree along each variable (the others fixed), interpolate on that
+    # smaller grid, and keep the result only if it satisfies M N = Δ B as a
+    # polynomial identity; otherwise use the rigorous grid.
+    polys = None
+    probed = _probe_degrees(mats, rmats, sizes, n, ncols, ctx)
+    if probed is not None and probed != [s - 1 for s in sizes]:
+        candidate = _interpolate_on_grid(mats, rmats, [d + 1 for d in probed], n, ncols, ctx)
+        if candidate is not None and _satisfies(candidate, entries, rhs, rhs_den, n, ncols, ctx):
+            polys = candidate
+    if polys is None:
+        polys = _interpolate_on_grid(mats, rmats, sizes, n, ncols, ctx)
+        if polys is None:  # pragma: no cover - Δ is a nonzero polynomial; 8 shifted grids all hitting a root
+            raise ZeroDivisionError("singular system")
     delta, numerators = polys[0], polys[1:]
     if delta.is_zero():
         raise ZeroDivisionError("singular system")
     out = sympy.zeros(n, ncols)
     for u in range(n):
+        if wanted is not None and u not in wanted:
+            out[u, :] = sympy.Matrix([[sympy.nan] * ncols])
+            continue
         for c in range(ncols):
             N = numerators[u * ncols + c]
             if N.is_zero():
@@ -261,17 +275,70 @@ def _solve_interpolation(M, B, symbols) -> sympy.Matrix | None:
     return out
 
 
+def _interpolate_on_grid(mats, rmats, sizes, n, ncols, ctx):
+    """``[Δ, N entries…]`` interpolated on a tensor grid of the given sizes (shifted if Δ vanishes on it)."""
+    for attempt in range(8):
+        points = [list(range(1 + attempt * 7 + v, 1 + attempt * 7 + v + size)) for v, size in enumerate(sizes)]
+        rows = _evaluate_grid(mats, rmats, points, n, ncols)
+        if rows is not None:
+            return _interpolate(rows, points, ctx)
+    return None
+
+
+def _probe_degrees(mats, rmats, sizes, n, ncols, ctx) -> list[int] | None:
+    """Degree of ``Δ`` and ``N`` along each variable, the other variables fixed at generic integers."""
+    degrees = []
+    nv = len(sizes)
+    for v in range(nv):
+        probe_sizes = [1] * nv
+        probe_sizes[v] = sizes[v]
+        rows = None
+        for attempt in range(4):
+            points = [[101 + 37 * u + 11 * attempt] for u in range(nv)]
+            points[v] = list(range(1 + 7 * attempt, 1 + 7 * attempt + sizes[v]))
+            rows = _evaluate_grid(mats, rmats, points, n, ncols)
+            if rows is not None:
+                break
+        if rows is None:
+            return None
+        polys = _interpolate(rows, points, ctx)
+        degrees.append(max(max((p.degrees()[v] for p in polys if not p.is_zero()), default=0), 0))
+    return degrees
+
+
+def _satisfies(polys, entries, rhs, rhs_den, n, ncols, ctx) -> bool:
+    """Exact check of ``M N = Δ · rhs_den · B`` as polynomials."""
+    delta, numerators = polys[0], polys[1:]
+    M = {key: ctx.from_dict({m: int(c) for m, c in p.terms()}) for key, p in entries.items()}
+    B = {key: ctx.from_dict({m: int(c * rhs_den) for m, c in p.terms()}) for key, p in rhs.items()}
+    by_row: dict[int, list] = {}
+    for (i, j), value in M.items():
+        by_row.setdefault(i, []).append((j, value))
+    for i in range(n):
+        for c in range(ncols):
+            total = ctx.from_dict({})
+            for j, value in by_row.get(i, []):
+                total += value * numerators[j * ncols + c]
+            if (i, c) in B:
+                total -= delta * B[(i, c)]
+            if not total.is_zero():
+                return False
+    return True
+
+
 def _evaluate_grid(mats, rmats, points, n, ncols):
     """Rows ``[det M, det M · (M⁻¹B) entries…]`` at every grid point (``None`` if ``det M`` vanishes)."""
     import flint
 
     rows = []
-    powers = [[[x**e for e in range(len(pts))] for x in pts] for pts in points]
     for index in product(*[range(len(p)) for p in points]):
+        point = [points[v][i] for v, i in enumerate(index)]
+
         def weight(mono):
             w = 1
-            for v, e in enumerate(mono):
-                w *= powers[v][index[v]][e]
+            for x, e in zip(point, mono):
+                if e:
+                    w *= x**e
             return w
 
         A = flint.fmpz_mat(n, n)
@@ -372,7 +439,7 @@ def stein_system(A: sympy.MatrixBase, B: sympy.MatrixBase, *, symmetric: bool):
 
 
 def solve_stein(A: sympy.MatrixBase, B: sympy.MatrixBase, C: sympy.MatrixBase, *,
-                symmetric: bool = False) -> sympy.Matrix:
+                symmetric: bool = False, wanted: set[tuple[int, int]] | None = None) -> sympy.Matrix:
     """Exact ``X`` with ``X = A X Bᵀ + C``.
 
     Parameters
@@ -384,8 +451,12 @@ def solve_stein(A: sympy.MatrixBase, B: sympy.MatrixBase, C: sympy.MatrixBase, *
         ``m x n``.
     symmetric : bool
         ``A = B`` and ``C`` symmetric: solve for the upper triangle only.
+    wanted : set of (i, j), optional
+        Entries the caller will read; others may be left as ``nan``.
     """
     C = sympy.Matrix(C)
     M, pairs, unpack = stein_system(A, B, symmetric=symmetric)
     rhs = sympy.Matrix([C[i, j] for i, j in pairs])
-    return unpack(list(solve_exact(M, rhs)))
+    rows = None if wanted is None else {u for u, (i, j) in enumerate(pairs)
+                                        if (i, j) in wanted or (symmetric and (j, i) in wanted)}
+    return unpack(list(solve_exact(M, rhs, wanted=rows)))

@@ -50,17 +50,17 @@ def to_flint(poly: sympy.Expr, symbols: Sequence[sympy.Symbol], ctx):
 
 
 def from_flint(poly, symbols: Sequence[sympy.Symbol]) -> sympy.Expr:
-    """An ``fmpq_mpoly`` back as a SymPy polynomial expression."""
-    data = poly.to_dict()
-    gens = list(symbols)
-    out = []
-    for monom, coeff in data.items():
-        term = sympy.Rational(int(coeff.p), int(coeff.q))
-        for g, e in zip(gens, monom):
-            if e:
-                term *= g**int(e)
-        out.append(term)
-    return sympy.Add(*out)
+    """An ``fmpq_mpoly`` back as a SymPy polynomial expression.
+
+    Goes through SymPy's sparse polynomial ring, whose ``as_expr`` builds the
+    expression in one pass (several times faster than adding terms).
+    """
+    from sympy.polys.rings import ring
+
+    R = ring(list(symbols), sympy.QQ)[0]
+    element = R.from_dict({tuple(int(e) for e in monom): sympy.QQ(int(c.p), int(c.q))
+                           for monom, c in poly.to_dict().items()})
+    return element.as_expr()
 
 
 def factor_list(poly: sympy.Expr, symbols: Sequence[sympy.Symbol] | None = None):
@@ -98,11 +98,14 @@ def cancel_fraction(numer: sympy.Expr, denom: sympy.Expr, symbols: Sequence[symp
     return from_flint(p, symbols), from_flint(q, symbols)
 
 
-def fraction_factors(value: sympy.Expr):
+def fraction_factors(value: sympy.Expr, orient_at: sympy.Rational | None = None):
     """A rational expression in lowest terms, factored: ``(content, numerator factors, denominator factors)``.
 
     ``value == content * Π f**m (numerator) / Π g**m (denominator)``; the
-    factors are primitive polynomials with integer coefficients.
+    factors are primitive polynomials with integer coefficients, sorted by
+    degree.  With ``orient_at``, every factor is negated where needed to be
+    positive when all symbols equal ``orient_at`` (the sign moves into
+    ``content``).
     """
     symbols = sorted(value.free_symbols, key=str)
     if HAVE_FLINT and symbols:
@@ -115,13 +118,36 @@ def fraction_factors(value: sympy.Expr):
             cp, fp = p.factor()
             cq, fq = q.factor()
             content = sympy.Rational(int(cp.p), int(cp.q)) / sympy.Rational(int(cq.p), int(cq.q))
-            return (content, _sorted_factors([(from_flint(b, symbols), int(m)) for b, m in fp], symbols),
-                    _sorted_factors([(from_flint(b, symbols), int(m)) for b, m in fq], symbols))
+            out = []
+            for factors in (fp, fq):
+                oriented = []
+                for base, mult in factors:
+                    if orient_at is not None:
+                        point = [_flint.fmpq(int(orient_at.p), int(orient_at.q))] * len(symbols)
+                        if base(*point) < 0:
+                            base = -base
+                            content = content * (-1) ** int(mult)
+                    oriented.append((base, int(mult)))
+                oriented.sort(key=lambda bm: (bm[0].total_degree(), str(bm[0])))
+                out.append([(from_flint(b, symbols), m) for b, m in oriented])
+            return content, out[0], out[1]
     value = sympy.cancel(sympy.together(value))
     numer, denom = sympy.fraction(value)
     cp, fp = sympy.factor_list(numer, *symbols) if symbols else (numer, [])
     cq, fq = sympy.factor_list(denom, *symbols) if symbols else (denom, [])
-    return cp / cq, _sorted_factors(fp, symbols), _sorted_factors(fq, symbols)
+    content = cp / cq
+    out = []
+    for factors in (fp, fq):
+        oriented = []
+        for base, mult in factors:
+            if orient_at is not None:
+                at = base.xreplace({s: orient_at for s in symbols})
+                if at.is_number and at < 0:
+                    base = sympy.expand(-base)
+                    content = content * (-1) ** int(mult)
+            oriented.append((base, int(mult)))
+        out.append(_sorted_factors(oriented, symbols))
+    return content, out[0], out[1]
 
 
 def _sorted_factors(factors, symbols):

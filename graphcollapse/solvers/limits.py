@@ -141,7 +141,13 @@ def _components_of(top: Topology, models: Sequence[int]):
 
 
 def limit_blocks(rec: Recurrence, top: Topology, models: Sequence[int]) -> dict:
-    """Every nonzero block ``S_ab`` (``a ≤ b`` component positions) of the exact limit."""
+    """The nonzero blocks ``S_ab`` (``a ≤ b`` component positions) of the exact limit that matter.
+
+    Blocks read by later blocks are complete.  A block no later block reads
+    is reduced to what :func:`limits` needs: a cross block between two sink
+    components is skipped, and a sink's own block may hold ``nan`` outside
+    its models' diagonal ``p x p`` blocks.
+    """
     p = rec.p
     comps = dict(_components_of(top, models))
     order = sorted(comps)
@@ -157,10 +163,18 @@ def limit_blocks(rec: Recurrence, top: Topology, models: Sequence[int]) -> dict:
         found = blocks.get((y, x))
         return None if found is None else found.T
 
+    # Blocks of components nothing downstream reads: only the diagonal
+    # model blocks of S_cc are ever used (for the limits themselves).
+    feeds = {c: any(c in preds[d] for d in order if d != c) for c in order}
     for bi, b in enumerate(order):
         for a in order[: bi + 1]:
             if not (upstream[a] & upstream[b]):
                 continue  # independent noise: exactly zero
+            wanted = None
+            if not feeds[a] and not feeds[b]:
+                if a != b:
+                    continue  # a cross block between two sinks is never read
+                wanted = {(i * p + x, i * p + y) for i in range(len(comps[a])) for x in range(p) for y in range(p)}
             Xa, Xb = coords[a], coords[b]
             cross = sympy.zeros(len(Xa), len(Xb))
             for a2 in preds[a]:
@@ -180,13 +194,9 @@ def limit_blocks(rec: Recurrence, top: Topology, models: Sequence[int]) -> dict:
             if rules:
                 blocks[(a, b)] = _stein_with_rules(Aaa, cross, noise, rules, Xa, coords, get)
             else:
-                blocks[(a, b)] = _stein(Aaa, Abb, cross if noise is None else cross + noise, symmetric=(a == b))
+                blocks[(a, b)] = solve_stein(Aaa, Abb, cross if noise is None else cross + noise,
+                                             symmetric=(a == b), wanted=wanted)
     return blocks
-
-
-def _stein(A: sympy.Matrix, B: sympy.Matrix, C: sympy.Matrix, *, symmetric: bool) -> sympy.Matrix:
-    """Exact ``X = A X Bᵀ + C`` (see :mod:`graphcollapse.linalg.exact_solve`)."""
-    return solve_stein(A, B, C, symmetric=symmetric)
 
 
 def _stein_with_rules(A, cross, noise, rules, Xa, coords, get) -> sympy.Matrix:

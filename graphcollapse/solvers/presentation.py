@@ -27,28 +27,16 @@ __all__ = ["tidy"]
 _INTERIOR = sympy.Rational(1, 3)
 
 
-def _positive_product(factors, symbols) -> tuple[sympy.Expr, int]:
-    sign = 1
+def _product(factors) -> sympy.Expr:
     out = sympy.Integer(1)
-    point = {s: _INTERIOR for s in symbols}
     for base, power in factors:
-        value = base.xreplace(point)
-        if value.is_number and value < 0:
-            base = sympy.expand(-base)
-            if power % 2:
-                sign = -sign
         out *= sympy.Pow(base, power, evaluate=False) if power != 1 else base
-    return out, sign
+    return out
 
 
 def tidy(value: sympy.Expr) -> sympy.Expr:
     """Cancel, factor, and orient factors to be positive on the parameter domain."""
     if not isinstance(value, sympy.Expr) or not value.free_symbols or value.has(sympy.Piecewise):
         return value
-    symbols = sorted(value.free_symbols, key=str)
-    content, top_factors, bottom_factors = fraction_factors(value)
-    top, s1 = _positive_product(top_factors, symbols)
-    bottom, s2 = _positive_product(bottom_factors, symbols)
-    sign = 1 if content >= 0 else -1
-    result = abs(content) * top / bottom
-    return result if s1 * s2 * sign > 0 else -result
+    content, top, bottom = fraction_factors(value, orient_at=_INTERIOR)
+    return content * _product(top) / _product(bottom)

@@ -49,27 +49,41 @@ def test_spectral_radius_known_values(both_paths, matrix, exact, comparison, sem
     assert r.value == pytest.approx(float(exact), rel=1e-12, abs=1e-15)
 
 
-def test_unit_circle_roots_of_cyclotomic_and_salem_polynomials(both_paths):
-    # Companion matrix of a Salem polynomial (Lehmer's): one root > 1, one < 1, eight on the circle.
-    lehmer = [1, 1, 0, -1, -1, -1, -1, -1, 0, 1, 1]
-    n = len(lehmer) - 1
+def _companion(coefficients_high_first):
+    n = len(coefficients_high_first) - 1
     companion = sympy.zeros(n, n)
     for i in range(1, n):
         companion[i, i - 1] = 1
     for i in range(n):
-        companion[i, n - 1] = -lehmer[::-1][i]  # coefficient of z**i
-    r = spectral_radius(companion)
+        companion[i, n - 1] = -coefficients_high_first[::-1][i]  # coefficient of z**i
+    return companion
+
+
+def test_unit_circle_roots_of_cyclotomic_and_salem_polynomials(both_paths):
+    # A degree-4 Salem polynomial: one root > 1, one < 1, two on the unit circle.
+    r = spectral_radius(_companion([1, -1, -1, -1, 1]))
+    assert r.comparison_with_one == 1
+    assert r.value == pytest.approx(1.7220838057390, rel=1e-12)
+    z = sympy.Symbol("z")
+    assert spectral._unit_root_count(sympy.Poly(z**4 + z**3 + z**2 + z + 1, z, domain="QQ")) == 4
+    assert spectral._unit_root_count(sympy.Poly(z**4 - z**3 - z**2 - z + 1, z, domain="QQ")) == 2
+
+
+def test_lehmer_polynomial_with_flint():
+    if not polys.HAVE_FLINT:
+        pytest.skip("python-flint is not installed")
+    # Lehmer's polynomial (degree 10): Mahler measure 1.17628…, eight roots on the circle.
+    r = spectral_radius(_companion([1, 1, 0, -1, -1, -1, -1, -1, 0, 1, 1]))
     assert r.comparison_with_one == 1
     assert r.value == pytest.approx(1.17628081825991, rel=1e-12)
     z = sympy.Symbol("z")
-    assert spectral._unit_root_count(sympy.Poly(z**4 + z**3 + z**2 + z + 1, z, domain="QQ")) == 4
     assert spectral._unit_root_count(sympy.Poly(z**10 + z**9 - z**7 - z**6 - z**5 - z**4 - z**3 + z + 1, z,
                                                 domain="QQ")) == 8
 
 
 def test_spectral_radius_agrees_with_floats_on_random_matrices(both_paths):
     rng = np.random.default_rng(7)
-    for _ in range(12):
+    for _ in range(8 if both_paths == "sympy" else 16):
         n = int(rng.integers(1, 5))
         M = sympy.Matrix(n, n, lambda i, j: R(int(rng.integers(-4, 5)), int(rng.integers(1, 5))))
         r = spectral_radius(M)

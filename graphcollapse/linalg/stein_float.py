@@ -77,23 +77,32 @@ def solve_stein_float(A, C: np.ndarray, blocks: Sequence[np.ndarray], *,
     if upstream is None:
         upstream = _upstream_sets(Ap, offsets)
     X = np.zeros((n, n))
-    for b in range(len(blocks)):
+    nb = len(blocks)
+    # upstream as a boolean matrix: component c and b are related when their upstream sets meet.
+    U = np.zeros((nb, nb), dtype=bool)
+    for c, members in enumerate(upstream):
+        U[c, list(members)] = True
+    component_of = np.repeat(np.arange(nb), sizes)
+    for b in range(nb):
         lo, hi = offsets[b], offsets[b + 1]
         A_bb = Ap[lo:hi, lo:hi].toarray()
-        related = sorted(c for c in range(b) if upstream[c] & upstream[b])
-        rows = (np.concatenate([np.arange(offsets[c], offsets[c + 1]) for c in related])
-                if related else np.zeros(0, np.int64))
-        A_bR = Ap[lo:hi][:, rows]
+        related = np.zeros(nb, dtype=bool)
+        related[:b] = (U[:b] & U[b]).any(axis=1)
+        rows = np.flatnonzero(related[component_of[:lo]])
+        A_bR = Ap[lo:hi][:, rows].tocsr()
         if len(rows):
             A_RR = Ap[rows][:, rows].tocsr()
-            X_RR = X[np.ix_(rows, rows)]
-            known = A_RR @ (A_bR @ X_RR).T  # A_RR X_RR A_bRᵀ (X_RR symmetric)
+            # A_bR X_RR through the few rows of X_RR that b's members train on
+            # (copying all of X_RR per component would dominate the cost).
+            sources = np.unique(A_bR.indices)
+            AX = A_bR[:, sources] @ X[np.ix_(rows[sources], rows)]  # s x |R|
+            known = A_RR @ AX.T  # A_RR X_RR A_bRᵀ (X_RR symmetric)
             F = known + Cp[np.ix_(rows, np.arange(lo, hi))]
             Y = _sylvester(A_RR, A_bb, F)
             X[np.ix_(rows, np.arange(lo, hi))] = Y
             X[np.ix_(np.arange(lo, hi), rows)] = Y.T
             AY = A_bR @ Y  # A_bR X_Rb
-            G = (A_bR @ (A_bR @ X_RR).T) + AY @ A_bb.T + A_bb @ AY.T + Cp[lo:hi, lo:hi]
+            G = (A_bR @ AX.T).T + AY @ A_bb.T + A_bb @ AY.T + Cp[lo:hi, lo:hi]
         else:
             G = Cp[lo:hi, lo:hi].copy()
         X[lo:hi, lo:hi] = _lyapunov(A_bb, (G + G.T) / 2)
@@ -147,13 +156,24 @@ def _sylvester_schur(A: sp.csr_array, B: np.ndarray, F: np.ndarray) -> np.ndarra
     m = T.shape[0]
     Ftil = F @ np.conj(Q)
     Z = np.zeros((A.shape[0], m), dtype=complex)
-    eye = sp.identity(A.shape[0], format="csc", dtype=complex)
-    Ac = A.astype(complex)
+    A = sp.csc_array(A)
+    eye = sp.identity(A.shape[0], format="csc")
     for j in range(m - 1, -1, -1):
         rhs = Ftil[:, j].copy()
         if j + 1 < m:
-            rhs += Ac @ (Z[:, j + 1:] @ T[j, j + 1:])
-        Z[:, j] = spla.splu((eye - T[j, j] * Ac).tocsc()).solve(rhs)
+            rhs += A @ (Z[:, j + 1:] @ T[j, j + 1:])
+        lam = T[j, j]
+        # Rows in topological order make I - λA block lower triangular; natural
+        # ordering with a weak diagonal preference keeps the LU free of fill
+        # outside the diagonal blocks (|λ| < 1 and A is row-substochastic for
+        # every Fisher-consistent family, so the diagonal dominates).  Real
+        # eigenvalues (the common case) keep the factorisation real.
+        if lam.imag == 0:
+            lu = spla.splu(eye - lam.real * A, permc_spec="NATURAL", diag_pivot_thresh=0.01)
+            Z[:, j] = lu.solve(np.ascontiguousarray(rhs.real)) + 1j * lu.solve(np.ascontiguousarray(rhs.imag))
+        else:
+            lu = spla.splu((eye - lam * A).tocsc(), permc_spec="NATURAL", diag_pivot_thresh=0.01)
+            Z[:, j] = lu.solve(rhs)
     return np.real(Z @ Q.T)
 
 

@@ -28,7 +28,7 @@ from .families import family_for
 from .families.base import Family
 from .graph import InteractionGraph
 from .operator import Recurrence
-from .solvers.growth import NotSemisimpleError, cesaro_slopes, growth_rates
+from .solvers.growth import NotSemisimpleError, cesaro_slopes, geometric_constant, growth_rates
 from .solvers.limits import limits as solve_limits
 from .solvers.predicate import CollapsePredicate, collapse_predicate
 from .solvers.stability import Stability, stability
@@ -62,6 +62,7 @@ class ModelResult:
     slope: Any
     predicate: Any = None
     explanation: str | None = None
+    growth_constant: Any = None
 
     @property
     def statement(self) -> str:
@@ -71,6 +72,8 @@ class ModelResult:
         if self.growth == "linear":
             return f"E_{self.id}(t) = ({self.slope}) t + O(1)"
         if self.growth == "geometric":
+            if self.growth_constant is not None:
+                return f"E_{self.id}(t) = {self.growth_constant} ({self.growth_factor})^t + o(({self.growth_factor})^t)"
             return f"E_{self.id}(t) ~ C ({self.growth_factor})^t"
         return f"E_{self.id}(t) grows polynomially (Jordan block at spectral radius 1)"
 
@@ -144,6 +147,8 @@ def analyze(graph: InteractionGraph, estimator: Mapping | None = None, *, arithm
             slope=slopes[k],
             predicate=None if pred is None else pred.predicates[k],
             explanation=st.explanation[k],
+            growth_constant=(geometric_constant(rec, [int(m) for m in top.upstream(k)], k, st.growth_factor[k])
+                             if st.growth[k] == "geometric" and not float_mode else None),
         ))
     notes = list(rec.notes)
     if rec.asymptotic and ASYMPTOTIC_NOTE not in notes:

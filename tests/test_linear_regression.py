@@ -52,6 +52,10 @@ def test_single_model_with_real_data_grows_geometrically_at_small_n():
     res = by_id(g)["A"]
     assert res.collapses is True and res.theorem_a.collapses is False
     assert res.growth_factor == R(27, 20)
+    # E(t) = C (27/20)^t + const: C = 642/35 from the eigenvector formula, matching the closed form
+    assert res.growth_constant == R(642, 35)
+    t = gc.solvers.trajectory.T_SYMBOL
+    assert sympy.simplify(gc.closed_form(recurrence(g))[0] - (R(642, 35) * R(27, 20) ** t - R(120, 7))) == 0
     assert "real data reaches it" in res.explanation
     # E(0) = d σ²/(n0-d-1) = 6/5, E(1) = d (27/20 m0 + 1) with m0 = 1/5
     assert gc.trajectory(recurrence(g), 2) == ((R(6, 5),), (R(381, 50),), (R(16287, 1000),))

@@ -87,6 +87,7 @@ def analysis_to_dict(analysis) -> dict:
             "slope_float": float_or_none(m.slope),
             "growth": m.growth,
             "growth_factor": exact_string(m.growth_factor) if m.growth == "geometric" else None,
+            "growth_constant": exact_string(m.growth_constant) if m.growth_constant is not None else None,
             "statement": m.statement,
         }
         if m.explanation:

@@ -220,3 +220,49 @@ def cesaro_slopes(rec: Recurrence, models: Sequence[int]) -> dict[int, sympy.Exp
     forms = rec.vech_trace(index)
     return {k: tidy(sympy.cancel(sum((w * projected[u] for u, w in forms[k].items()), sympy.Integer(0))))
             for k in index.models}
+
+
+def geometric_constant(rec: Recurrence, models: Sequence[int], k: int, rho) -> sympy.Expr | None:
+    """``C`` in ``E_k(t) = C ρ^t + o(ρ^t)`` when ``ρ > 1`` is a simple rational eigenvalue, else ``None``.
+
+    With ``S* = (I − 𝓛)⁻¹ D`` (1 is not an eigenvalue when ``ρ > 1`` is the
+    only eigenvalue on its circle), ``S(t) = 𝓛ᵗ (S(0) − S*) + S*``; the
+    dominant part is ``ρᵗ v (u·(S(0) − S*))`` with right and left
+    eigenvectors ``v``, ``u`` normalised by ``u·v = 1``.
+
+    ``models`` must be closed upstream and contain ``k``.
+    """
+    from ..linalg.spectral import spectral_radius
+
+    if not (rec.exact and getattr(rho, "is_Rational", False)):
+        return None
+    index, rows, noise, initial = rec.vech_system(models)
+    size = len(index)
+    L = sympy.zeros(size, size)
+    for u, row in enumerate(rows):
+        for v, coef in row.items():
+            L[u, v] = coef
+    info = spectral_radius(L)
+    if info.comparison_with_one <= 0 or len(info.dominant) != 1 or info.dominant[0] != rho:
+        return None
+    z = info.charpoly.gen
+    if sympy.Poly(info.charpoly, z).as_expr().subs(z, rho) != 0 or sympy.rem(
+            info.charpoly.as_expr(), (z - rho) ** 2, z) == 0:
+        return None  # not a simple eigenvalue
+    from ..linalg.domain import solve, to_field_matrix
+
+    try:
+        fixed = solve(sympy.eye(size) - L, sympy.Matrix(noise))
+    except ZeroDivisionError:
+        return None
+    shift = to_field_matrix(L - rho * sympy.eye(size))
+    right = shift.nullspace().to_Matrix()
+    left = shift.transpose().nullspace().to_Matrix()
+    if right.rows != 1 or left.rows != 1:
+        return None
+    v, u = right.T, left.T
+    scale = (u.T * v)[0, 0]
+    y = sympy.Matrix(initial) - fixed
+    form = rec.vech_trace(index)[k]
+    trace_v = sum((w * v[i] for i, w in form.items()), sympy.Integer(0))
+    return sympy.nsimplify(trace_v * (u.T * y)[0, 0] / scale, rational=True)

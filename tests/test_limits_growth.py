@@ -5,6 +5,7 @@ import pytest
 import sympy
 from hypothesis import given, settings
 
+import graphcollapse as gc
 from graphcollapse.analysis import analyze
 from graphcollapse.families import recurrence
 from graphcollapse.graph import from_dict, from_matrix
@@ -123,3 +124,17 @@ def test_phase_formula_equals_cesaro_projector(graph):
     phase = growth_rates(rec)
     projector = cesaro_slopes(rec, list(range(graph.K)))
     assert tuple(projector[k] for k in range(graph.K)) == phase
+
+
+def test_mpmath_limits_near_the_boundary():
+    import mpmath
+
+    eps = sympy.Rational(1, 10**14)
+    g = gc.from_dict({"models": [{"id": "A", "n": 1, "real": str(eps)}],
+                      "edges": [{"from": "A", "to": "A", "weight": str(1 - eps)}]})
+    rec = gc.recurrence(g)
+    exact = gc.limits(rec)[0]
+    assert exact == 1 / (1 - (1 - eps) ** 2)
+    value = gc.limits(rec, arithmetic="mpmath", dps=60)[0]
+    with mpmath.workdps(60):
+        assert abs(value / (mpmath.mpf(exact.p) / exact.q) - 1) < mpmath.mpf(10) ** -40

@@ -44,6 +44,8 @@ __all__ = ["solve_stein_float", "solve_stein_mpmath", "KRONECKER_MAX"]
 
 #: Largest diagonal block solved through its dense Kronecker system.
 KRONECKER_MAX = 24
+#: Largest component for which the shifted sparse LU keeps the natural (topological) order.
+NATURAL_ORDER_MAX = 64
 
 
 def solve_stein_float(A, C: np.ndarray, blocks: Sequence[np.ndarray], *,
@@ -98,7 +100,7 @@ def solve_stein_float(A, C: np.ndarray, blocks: Sequence[np.ndarray], *,
             AX = A_bR[:, sources] @ X[np.ix_(rows[sources], rows)]  # s x |R|
             known = A_RR @ AX.T  # A_RR X_RR A_bRᵀ (X_RR symmetric)
             F = known + Cp[np.ix_(rows, np.arange(lo, hi))]
-            Y = _sylvester(A_RR, A_bb, F)
+            Y = _sylvester(A_RR, A_bb, F, int(np.max(np.asarray(sizes)[:b][related[:b]])))
             X[np.ix_(rows, np.arange(lo, hi))] = Y
             X[np.ix_(np.arange(lo, hi), rows)] = Y.T
             AY = A_bR @ Y  # A_bR X_Rb
@@ -137,15 +139,18 @@ def _lyapunov(A: np.ndarray, G: np.ndarray) -> np.ndarray:
     return la.solve_discrete_lyapunov(A, G)
 
 
-def _sylvester(A_big: sp.csr_array, B: np.ndarray, F: np.ndarray) -> np.ndarray:
-    """``Y = A_big Y Bᵀ + F``; Schur basis of the smaller side, sparse LU on the larger."""
+def _sylvester(A_big: sp.csr_array, B: np.ndarray, F: np.ndarray, largest_block: int) -> np.ndarray:
+    """``Y = A_big Y Bᵀ + F``; Schur basis of the smaller side, sparse LU on the larger.
+
+    ``largest_block`` is the size of the largest component inside ``A_big``.
+    """
     if A_big.shape[0] < B.shape[0]:
         # Transpose: Yᵀ = B Yᵀ A_bigᵀ + Fᵀ.
-        return _sylvester_schur(sp.csr_array(B), A_big.toarray(), F.T).T
-    return _sylvester_schur(A_big, B, F)
+        return _sylvester_schur(sp.csr_array(B), A_big.toarray(), F.T, B.shape[0]).T
+    return _sylvester_schur(A_big, B, F, largest_block)
 
 
-def _sylvester_schur(A: sp.csr_array, B: np.ndarray, F: np.ndarray) -> np.ndarray:
+def _sylvester_schur(A: sp.csr_array, B: np.ndarray, F: np.ndarray, largest_block: int) -> np.ndarray:
     """``Y = A Y Bᵀ + F`` with the complex Schur form ``B = Q T Qᴴ``.
 
     ``Z = Y conj(Q)`` satisfies ``Z = A Z Tᵀ + F conj(Q)``; ``Tᵀ`` is lower
@@ -163,16 +168,22 @@ def _sylvester_schur(A: sp.csr_array, B: np.ndarray, F: np.ndarray) -> np.ndarra
         if j + 1 < m:
             rhs += A @ (Z[:, j + 1:] @ T[j, j + 1:])
         lam = T[j, j]
+        if lam == 0:  # e.g. a single model without a self-loop: nothing to factor
+            Z[:, j] = rhs
+            continue
         # Rows in topological order make I - λA block lower triangular; natural
         # ordering with a weak diagonal preference keeps the LU free of fill
-        # outside the diagonal blocks (|λ| < 1 and A is row-substochastic for
-        # every Fisher-consistent family, so the diagonal dominates).  Real
-        # eigenvalues (the common case) keep the factorisation real.
+        # outside the diagonal blocks when those blocks are small (|λ| < 1 and
+        # A is row-substochastic for every Fisher-consistent family, so the
+        # diagonal dominates); a large component needs a fill-reducing order.
+        # Real eigenvalues (the common case) keep the factorisation real.
+        options = {"permc_spec": "NATURAL" if largest_block <= NATURAL_ORDER_MAX else "COLAMD",
+                   "diag_pivot_thresh": 0.01}
         if lam.imag == 0:
-            lu = spla.splu(eye - lam.real * A, permc_spec="NATURAL", diag_pivot_thresh=0.01)
+            lu = spla.splu(eye - lam.real * A, **options)
             Z[:, j] = lu.solve(np.ascontiguousarray(rhs.real)) + 1j * lu.solve(np.ascontiguousarray(rhs.imag))
         else:
-            lu = spla.splu((eye - lam * A).tocsc(), permc_spec="NATURAL", diag_pivot_thresh=0.01)
+            lu = spla.splu((eye - lam * A).tocsc(), **options)
             Z[:, j] = lu.solve(rhs)
     return np.real(Z @ Q.T)
 

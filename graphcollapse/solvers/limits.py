@@ -53,7 +53,7 @@ def _bounded_models(rec: Recurrence, topology: Topology, bounded: Sequence[bool]
 
 
 def limits(rec: Recurrence, *, topology: Topology | None = None, bounded: Sequence[bool] | None = None,
-           arithmetic: str | None = None) -> tuple:
+           arithmetic: str | None = None, dps: int = 50) -> tuple:
     """``L_k`` for every model, ``None`` where the error is unbounded.
 
     Parameters
@@ -64,15 +64,22 @@ def limits(rec: Recurrence, *, topology: Topology | None = None, bounded: Sequen
     bounded : sequence of bool, optional
         Which models stay bounded (default: the exact verdict of
         :func:`graphcollapse.solvers.stability.stability`).
-    arithmetic : {"exact", "float"}, optional
-        Default: exact for exact graphs, float for float graphs.
+    arithmetic : {"exact", "float", "mpmath"}, optional
+        Default: exact for exact graphs, float for float graphs.  ``mpmath``
+        solves the vectorised system at ``dps`` decimal digits: for small,
+        ill-conditioned graphs (spectral radius within ~1e-12 of 1) where
+        doubles lose every digit and exact rationals are too large.
+    dps : int
+        Working precision of the ``mpmath`` arithmetic.
 
     Returns
     -------
     tuple
-        Exact SymPy values (cancelled and factored) or floats.
+        Exact SymPy values (cancelled and factored), floats, or ``mpmath.mpf``.
     """
     top = topology or Topology(rec.graph)
+    if arithmetic == "mpmath":
+        return _mpmath_limits(rec, top, bounded, dps)
     S, models = limit_covariance(rec, topology=top, bounded=bounded, arithmetic=arithmetic)
     float_mode = not isinstance(S, dict)
     p = rec.p
@@ -88,6 +95,34 @@ def limits(rec: Recurrence, *, topology: Topology | None = None, bounded: Sequen
             block = S[k]
             value = (sympy.Matrix(T) * block).trace()
             out[k] = _tidy(value)
+    return tuple(out)
+
+
+def _mpmath_limits(rec: Recurrence, top: Topology, bounded, dps: int) -> tuple:
+    """The vectorised limit system on the bounded models, solved in mpmath."""
+    import mpmath
+
+    if rec.symbols:
+        raise GraphCollapseError("mpmath limits need numeric weights (no free symbols)")
+    models = [int(k) for k in np.flatnonzero(_bounded_models(rec, top, bounded))]
+    out: list[Any] = [None] * rec.K
+    if not models:
+        return tuple(out)
+    index, rows, noise, _ = rec.vech_system(models)
+    size = len(index)
+
+    def mp(value):
+        value = sympy.nsimplify(value, rational=True) if isinstance(value, float) else sympy.Rational(value)
+        return mpmath.mpf(int(value.p)) / int(value.q)
+
+    with mpmath.workdps(dps):
+        system = mpmath.eye(size)
+        for u, row in enumerate(rows):
+            for v, coef in row.items():
+                system[u, v] -= mp(coef)
+        solution = mpmath.lu_solve(system, mpmath.matrix([mp(x) for x in noise]))
+        for k, form in rec.vech_trace(index).items():
+            out[k] = mpmath.fsum(mp(w) * solution[u] for u, w in form.items())
     return tuple(out)
 
 

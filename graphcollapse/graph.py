@@ -313,18 +313,25 @@ class InteractionGraph:
                 return int(value)
             return str(value)
 
+        # Pooled counts follow from a model's n and the weights (n_kj = w_kj n_k), so they are
+        # not written: a graph whose derived counts are fractional (from_matrix with the
+        # default n = 1) must still load back.
+        derived = self.mixing == "pooled"
+        has_n = {spec.id: spec.n is not None for spec in self.models}
         models = []
         for spec in self.models:
             entry = {"id": spec.id}
             for key in ("n", "n0", "real", "n_real", "sigma2"):
                 value = getattr(spec, key)
+                if key == "n_real" and derived and spec.n is not None:
+                    continue
                 if value is not None:
                     entry[key] = out(value)
             models.append(entry)
         edges = []
         for edge in self.edges:
             entry = {"from": edge.source, "to": edge.target, "weight": out(edge.weight)}
-            if edge.n is not None:
+            if edge.n is not None and not (derived and has_n[edge.target]):
                 entry["n"] = out(edge.n)
             edges.append(entry)
         return {

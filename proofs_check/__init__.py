@@ -13,6 +13,7 @@ __all__ = ["CHECKS", "Check", "Counterexample", "check", "MODULES", "load_checks
 #: Check modules, imported in this order.
 MODULES = (
     "identities",
+    "census",
     "ols",
     "statistics",
 )

@@ -127,3 +127,15 @@ def test_subs_and_estimator_override():
     assert h.real == (sympy.Rational(1, 4),) and h.symbols == ()
     assert h.estimator["sigma2"] == "5/4"
     assert g.with_estimator({"family": "generic"}).estimator == {"family": "generic"}
+
+
+def test_pooled_graph_with_fractional_derived_counts_round_trips(tmp_path):
+    # from_matrix defaults to n = 1, so the derived pooled counts n_kj = w_kj are fractions;
+    # the file holds n and the weights only, and loads back equal.
+    from graphcollapse.graph import from_matrix, load
+
+    g = from_matrix([["1/2", "1/2"], [1, 0]])
+    path = tmp_path / "g.json"
+    g.save(path)
+    assert load(path) == g
+    assert "\"n\": 1" in path.read_text() and "1/2\", \"n\"" not in path.read_text()

@@ -40,7 +40,7 @@ import sympy
 
 from .graph import InteractionGraph
 
-__all__ = ["Recurrence", "VechIndex"]
+__all__ = ["Recurrence", "VechIndex", "rows_to_matrix"]
 
 
 @dataclass(frozen=True)
@@ -336,6 +336,15 @@ class Recurrence:
 
     def with_notes(self, *notes: str) -> "Recurrence":
         return replace(self, notes=self.notes + tuple(notes))
+
+
+def rows_to_matrix(rows: Sequence[dict], size: int) -> sympy.Matrix:
+    """The exact ``size x size`` matrix of the ``rows`` that :meth:`Recurrence.vech_system` returns."""
+    matrix = sympy.zeros(size, size)
+    for u, row in enumerate(rows):
+        for v, coef in row.items():
+            matrix[u, v] = coef
+    return matrix
 
 
 def _tex(model_id: str) -> str:

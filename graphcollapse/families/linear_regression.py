@@ -65,7 +65,7 @@ def pooled_coefficients(n, d, counts):
     >>> pooled_coefficients(12, 6, [6, 6])[0, 1]  # negative: not of the form w_j w_j'
     -3/77
     """
-    n, d = sympy.sympify(n), sympy.sympify(d)
+    n, d = sympy.sympify(n), sympy.sympify(d)  # safe: numbers, not text
     a = d * (d + 2) * (n - 2) / (n * (n + 2) * (n - d - 1))
     b = (d - n * a) / (n * (n - 1))
     m = len(counts)
@@ -125,7 +125,8 @@ class LinearRegression(Family):
         K = g.K
         noise_of = [g.sigma2[k] if g.sigma2 and g.sigma2[k] is not None else sigma2 for k in range(K)]
         incoming: list[list[tuple[int, sympy.Expr, sympy.Expr | None]]] = [[] for _ in range(K)]
-        for j, k, w, count in zip(g.sources.tolist(), g.targets.tolist(), g.weights, g.edge_n or [None] * len(g.weights)):
+        counts = g.edge_n or [None] * len(g.weights)
+        for j, k, w, count in zip(g.sources.tolist(), g.targets.tolist(), g.weights, counts):
             if w != 0:
                 incoming[k].append((j, w, count))
         noise, initial, rules = [], [], []

@@ -40,7 +40,7 @@ import scipy.linalg as la
 import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 
-__all__ = ["solve_stein_float", "solve_stein_mpmath", "KRONECKER_MAX"]
+__all__ = ["solve_stein_float", "solve_stein_mpmath", "exact_to_mpf", "KRONECKER_MAX"]
 
 #: Largest diagonal block solved through its dense Kronecker system.
 KRONECKER_MAX = 24
@@ -202,23 +202,19 @@ def solve_stein_mpmath(A, C, *, dps: int = 50):
     '4.0'
     """
     import mpmath
+    import sympy
 
+    from .exact_solve import stein_system
+
+    # The system is built exactly (the same construction as the exact solver) and
+    # rounded once, at the working precision.
+    A = sympy.Matrix([[_exact(x) for x in row] for row in _rows(A)])
+    C = sympy.Matrix([[_exact(x) for x in row] for row in _rows(C)])
+    system, pairs, _ = stein_system(A, A, symmetric=True)
+    m = A.rows
     with mpmath.workdps(dps):
-        A = mpmath.matrix([[_to_mpf(x) for x in row] for row in _rows(A)])
-        C = mpmath.matrix([[_to_mpf(x) for x in row] for row in _rows(C)])
-        m = A.rows
-        pairs = [(i, j) for i in range(m) for j in range(i, m)]
-        pos = {pr: u for u, pr in enumerate(pairs)}
-        K = mpmath.eye(len(pairs))
-        for u, (i, j) in enumerate(pairs):
-            for x in range(m):
-                if A[i, x] == 0:
-                    continue
-                for y in range(m):
-                    if A[j, y] != 0:
-                        K[u, pos[(min(x, y), max(x, y))]] -= A[i, x] * A[j, y]
-        rhs = mpmath.matrix([C[i, j] for i, j in pairs])
-        sol = mpmath.lu_solve(K, rhs)
+        K = mpmath.matrix([[exact_to_mpf(system[u, v]) for v in range(len(pairs))] for u in range(len(pairs))])
+        sol = mpmath.lu_solve(K, mpmath.matrix([exact_to_mpf(C[i, j]) for i, j in pairs]))
         X = mpmath.matrix(m, m)
         for u, (i, j) in enumerate(pairs):
             X[i, j] = X[j, i] = sol[u]
@@ -231,10 +227,18 @@ def _rows(M):
     return [list(r) for r in M]
 
 
-def _to_mpf(x):
-    """An exact number (int, Fraction, SymPy Rational, float, numeric string) at the working precision."""
-    import mpmath
+def _exact(x):
+    """An exact SymPy rational for an int, Fraction, SymPy Rational, float (its exact binary value) or string."""
+    import sympy
     from fractions import Fraction
 
     f = Fraction(x) if isinstance(x, float) else Fraction(str(x))
-    return mpmath.mpf(f.numerator) / f.denominator
+    return sympy.Rational(f.numerator, f.denominator)
+
+
+def exact_to_mpf(x):
+    """An exact number (see :func:`_exact`) rounded once, at mpmath's working precision."""
+    import mpmath
+
+    f = _exact(x)
+    return mpmath.mpf(int(f.p)) / int(f.q)

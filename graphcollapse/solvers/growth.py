@@ -42,7 +42,7 @@ import scipy.sparse as sp
 import sympy
 
 from ..errors import GraphCollapseError
-from ..operator import Recurrence
+from ..operator import Recurrence, rows_to_matrix
 from ..topology import Topology
 from .presentation import tidy
 
@@ -200,10 +200,7 @@ def cesaro_slopes(rec: Recurrence, models: Sequence[int]) -> dict[int, sympy.Exp
 
     index, rows, noise, _ = rec.vech_system(models)
     size = len(index)
-    L = sympy.zeros(size, size)
-    for u, row in enumerate(rows):
-        for v, coef in row.items():
-            L[u, v] = coef
+    L = rows_to_matrix(rows, size)
     gap = to_field_matrix(L - sympy.eye(size))
     right = gap.nullspace().transpose()          # columns span ker(L - I)
     left = gap.transpose().nullspace().transpose()  # columns span ker((L - I)ᵀ)
@@ -238,17 +235,13 @@ def geometric_constant(rec: Recurrence, models: Sequence[int], k: int, rho) -> s
         return None
     index, rows, noise, initial = rec.vech_system(models)
     size = len(index)
-    L = sympy.zeros(size, size)
-    for u, row in enumerate(rows):
-        for v, coef in row.items():
-            L[u, v] = coef
+    L = rows_to_matrix(rows, size)
     info = spectral_radius(L)
     if info.comparison_with_one <= 0 or len(info.dominant) != 1 or info.dominant[0] != rho:
         return None
     z = info.charpoly.gen
-    if sympy.Poly(info.charpoly, z).as_expr().subs(z, rho) != 0 or sympy.rem(
-            info.charpoly.as_expr(), (z - rho) ** 2, z) == 0:
-        return None  # not a simple eigenvalue
+    if sympy.rem(info.charpoly.as_expr(), (z - rho) ** 2, z) == 0:
+        return None  # ρ is a root (it is the dominant one) but not a simple one
     from ..linalg.domain import solve, to_field_matrix
 
     try:

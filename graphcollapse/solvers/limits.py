@@ -102,6 +102,8 @@ def _mpmath_limits(rec: Recurrence, top: Topology, bounded, dps: int) -> tuple:
     """The vectorised limit system on the bounded models, solved in mpmath."""
     import mpmath
 
+    from ..linalg.stein_float import exact_to_mpf
+
     if rec.symbols:
         raise GraphCollapseError("mpmath limits need numeric weights (no free symbols)")
     models = [int(k) for k in np.flatnonzero(_bounded_models(rec, top, bounded))]
@@ -111,18 +113,14 @@ def _mpmath_limits(rec: Recurrence, top: Topology, bounded, dps: int) -> tuple:
     index, rows, noise, _ = rec.vech_system(models)
     size = len(index)
 
-    def mp(value):
-        value = sympy.nsimplify(value, rational=True) if isinstance(value, float) else sympy.Rational(value)
-        return mpmath.mpf(int(value.p)) / int(value.q)
-
     with mpmath.workdps(dps):
         system = mpmath.eye(size)
         for u, row in enumerate(rows):
             for v, coef in row.items():
-                system[u, v] -= mp(coef)
-        solution = mpmath.lu_solve(system, mpmath.matrix([mp(x) for x in noise]))
+                system[u, v] -= exact_to_mpf(coef)
+        solution = mpmath.lu_solve(system, mpmath.matrix([exact_to_mpf(x) for x in noise]))
         for k, form in rec.vech_trace(index).items():
-            out[k] = mpmath.fsum(mp(w) * solution[u] for u, w in form.items())
+            out[k] = mpmath.fsum(exact_to_mpf(w) * solution[u] for u, w in form.items())
     return tuple(out)
 
 

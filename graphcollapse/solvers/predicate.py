@@ -127,7 +127,7 @@ def _feasible(atoms, pattern, weights, symbols) -> dict | None:
             point = {s: sympy.Rational(_SAMPLE_POINTS[(i + offset) % len(_SAMPLE_POINTS)].numerator,
                                        _SAMPLE_POINTS[(i + offset) % len(_SAMPLE_POINTS)].denominator)
                      for i, s in enumerate(free)}
-            full = {s: sympy.sympify(v).xreplace(point) for s, v in solution.items()}
+            full = {s: sympy.sympify(v).xreplace(point) for s, v in solution.items()}  # safe: solver output
             full.update(point)
             if any(not full[s].is_number for s in full):
                 continue

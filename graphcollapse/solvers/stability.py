@@ -33,7 +33,7 @@ import numpy as np
 import sympy
 
 from ..errors import GraphCollapseError
-from ..operator import Recurrence
+from ..operator import Recurrence, rows_to_matrix
 from ..topology import Topology
 
 __all__ = ["Stability", "stability", "component_operator"]
@@ -80,12 +80,7 @@ def component_operator(rec: Recurrence, members) -> sympy.Matrix:
     """
     members = [int(m) for m in members]
     index, rows, _, _ = _block_system(rec, members)
-    size = len(index)
-    matrix = sympy.zeros(size, size)
-    for u, row in enumerate(rows):
-        for v, coef in row.items():
-            matrix[u, v] = coef
-    return matrix
+    return rows_to_matrix(rows, len(index))
 
 
 def _block_system(rec: Recurrence, members):

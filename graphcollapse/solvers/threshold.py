@@ -182,7 +182,7 @@ def _minimum_scale(graph: InteractionGraph, rec, model) -> sympy.Expr:
         for j, k, w, c in zip(graph.sources, graph.targets, graph.weights, graph.edge_n):
             if w != 0 and c is not None and (model is None or graph.ids[int(k)] == model):
                 out = max(out, need / c)
-    return sympy.nsimplify(out)
+    return out
 
 
 def _critical_roots(L: sympy.Matrix, lam: sympy.Symbol) -> list:

@@ -225,3 +225,34 @@ def test_cli_plot_writes_a_png(tmp_path, capsys):
     target = tmp_path / "check.png"
     status, out, _ = run(capsys, "check", "demo", "-R", "200", "-T", "6", "--seed", "1", "--plot", str(target))
     assert status == 0 and target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+GEOMETRIC = {"family": "custom", "params": ["q"], "theta": {"q": "1/3"}, "support": "integers",
+             "logpdf": "log(q) + x*log(1 - q)"}
+
+
+def custom_pair(estimator):
+    return from_dict({"name": "geometric pair", "estimator": estimator,
+                      "models": [{"id": "A", "n": 300, "real": "1/3"}, {"id": "B", "n": 300, "real": 0}],
+                      "edges": [{"from": "A", "to": "A", "weight": "2/3"}, {"from": "A", "to": "B", "weight": "1/2"},
+                                {"from": "B", "to": "B", "weight": "1/2"}]})
+
+
+def test_cli_checks_a_custom_log_density(tmp_path, capsys):
+    """Geometric pmf: sampled by inversion, fitted by Newton; limits 4/9000 and 0.000625..."""
+    path = write(tmp_path, custom_pair(GEOMETRIC))
+    status, out, err = run(capsys, "check", path, "-R", "600", "-T", "8", "--seed", "5", "--method", "sufficient",
+                           "--json")
+    data = json.loads(out)
+    assert status == 0 and err == "" and data["passed"] is True and data["method"] == "samples"
+    assert data["models"]["A"]["generations"][0]["predicted"] == pytest.approx(2 / 8100, rel=1e-12)  # q²(1-q)/n
+
+
+def test_cli_density_not_normalised_off_the_truth_exits_2(tmp_path, capsys):
+    """Normalised at r = 2 only: the first fit away from 2 is reported, in one line."""
+    broken = {"family": "custom", "params": ["r"], "theta": {"r": 2}, "support": "positive",
+              "logpdf": "log(r) - r*x + log(1 + (r - 2)**2)"}
+    path = write(tmp_path, custom_pair(broken))
+    status, out, err = run(capsys, "check", path, "-R", "64", "-T", "2", "--seed", "5")
+    assert status == 2 and out == "" and err.count("\n") == 1
+    assert "normalised for every parameter value" in err and "'custom'" in err

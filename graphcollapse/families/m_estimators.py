@@ -80,10 +80,11 @@ def derive(logpdf: sympy.Expr, params: list[sympy.Symbol], variable: sympy.Symbo
             value = sum((integrand.subs(variable, v) for v in support[1]), sympy.Integer(0))
         elif kind == "integers":
             k = sympy.Dummy("k", integer=True, nonnegative=True)
-            value = sympy.summation(sympy.simplify(integrand.subs(variable, k)), (k, support[1], support[2]))
+            term = _integer_powers(sympy.expand(integrand.subs(variable, k)), k)
+            value = sympy.summation(sympy.simplify(term), (k, support[1], support[2]))
         else:
             value = sympy.integrate(integrand, (variable, support[1], support[2]))
-        value = sympy.simplify(value)
+        value = _branch_at_truth(sympy.simplify(value), {shifted[q]: theta[q] for q in params})
         if value.has(sympy.Integral, sympy.Sum, sympy.Piecewise):
             raise GraphCollapseError(f"M-estimator: could not evaluate the expectation of {f} in closed form")
         return value
@@ -127,6 +128,54 @@ def derive(logpdf: sympy.Expr, params: list[sympy.Symbol], variable: sympy.Symbo
             G[i, j] = sympy.simplify(sympy.diff(mean, shifted[params[j]]).subs(
                 {shifted[q]: truth[q] for q in params}))
     return H.applyfunc(sympy.simplify), V, G
+
+
+def _integer_powers(expr: sympy.Expr, k: sympy.Symbol) -> sympy.Expr:
+    """Rewrite ``exp(a + k b)`` as ``exp(a) exp(b)^k`` for the integer ``k``, so ``exp(k log(1 - q))`` becomes
+    ``(1 - q)^k`` (exact for integer ``k``, which SymPy will not assume), a form ``summation`` recognises.
+
+    Examples
+    --------
+    >>> k, q = sympy.Symbol("k", integer=True), sympy.Symbol("q", real=True)
+    >>> _integer_powers(sympy.exp(sympy.log(q) + k * sympy.log(1 - q)), k)
+    q*(1 - q)**k
+    """
+    def linear_in_k(e):
+        return isinstance(e, sympy.exp) and e.args[0].has(k) and not sympy.diff(e.args[0], k).has(k)
+
+    def split(e):
+        arg = e.args[0]
+        return sympy.exp(arg.subs(k, 0)) * sympy.exp(sympy.diff(arg, k)) ** k
+
+    return expr.replace(linear_in_k, split)
+
+
+def _branch_at_truth(value: sympy.Expr, truth: Mapping) -> sympy.Expr:
+    """The branch of a piecewise expectation that holds at ``θ*``.
+
+    Sums and integrals with symbolic parameters come back as ``Piecewise``
+    (e.g. ``Σ k (1 - q)^k`` converges for ``|1 - q| < 1``).  Only values and
+    first derivatives at ``θ*`` are needed, so the branch whose condition holds
+    at ``θ*`` is the answer when that condition is strict (it then holds on a
+    neighbourhood of ``θ*``); otherwise the expression is left alone and
+    reported as not evaluable.
+
+    Examples
+    --------
+    >>> q = sympy.Symbol("q", positive=True)
+    >>> value = sympy.Piecewise((1 / q, sympy.Abs(1 - q) < 1), (sympy.Sum(q, (q, 0, sympy.oo)), True))
+    >>> _branch_at_truth(value, {q: sympy.Rational(1, 3)})
+    1/q
+    """
+    if not isinstance(value, sympy.Piecewise):
+        return value
+    for expr, condition in value.args:
+        holds = condition.subs(truth)
+        if holds is sympy.true:
+            strict = all(not isinstance(rel, (sympy.Le, sympy.Ge, sympy.Eq))
+                         for rel in condition.atoms(sympy.Rel)) if condition is not sympy.true else False
+            return expr if strict or not condition.free_symbols & set(truth) else value
+    return value
 
 
 class MEstimator(Family):

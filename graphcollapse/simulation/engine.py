@@ -29,7 +29,7 @@ import numpy as np
 
 from ..errors import GraphCollapseError
 from ..graph import InteractionGraph
-from . import gaussian_mean, mestimators, regression  # noqa: F401  (register the kernels)
+from . import gaussian_mean, general_m, mestimators, regression  # noqa: F401  (register the kernels)
 from .kernels import Kernel, kernel_for
 from .plan import Layout, make_plan
 from .result import SimulationResult
@@ -57,7 +57,8 @@ def simulate(graph: InteractionGraph, generations: int, replications: int, seed=
     graph : InteractionGraph
         Numeric weights and sample counts; its estimator spec names the family
         (``gaussian_mean``, ``linear_regression``, ``poisson``, ``bernoulli``,
-        ``exponential``, ``gaussian``).
+        ``exponential``, ``gaussian``, ``custom``; an M-estimator spec with a
+        ``"loss"`` is fitted by minimising that loss).
     generations : int
         Last generation ``T`` (errors are recorded for ``t = 0 .. T``).
     replications : int
@@ -67,7 +68,9 @@ def simulate(graph: InteractionGraph, generations: int, replications: int, seed=
     method : {"samples", "sufficient"}
         ``"samples"`` draws every sample and fits on them; ``"sufficient"``
         draws the estimator's sufficient statistics directly (exact in
-        distribution, cost independent of the sample sizes).
+        distribution, cost independent of the sample sizes).  Custom
+        log-densities and losses have no sufficient statistics: they always
+        draw the samples, and the result's ``method`` says ``"samples"``.
     chunk_size : int, optional
         Replications held in memory at once (rounded up to a multiple of
         ``BLOCK_SIZE``).  By default: within ``MEMORY_BUDGET``, and for the
@@ -94,6 +97,8 @@ def simulate(graph: InteractionGraph, generations: int, replications: int, seed=
     workers = min(8, os.cpu_count() or 1) if workers is None else _count(workers, "workers", 1)
     plan = make_plan(graph)
     kernel = kernel_for(plan)
+    if not kernel.has_sufficient:     # e.g. a custom log-density: the samples are all there is
+        method = "samples"
     root = root_seed(seed)
     blocks = -(-replications // BLOCK_SIZE)
     per_chunk = _blocks_per_chunk(kernel, method, chunk_size, blocks, workers)

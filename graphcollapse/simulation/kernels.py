@@ -10,7 +10,7 @@ and combines the fits with the weights.  The engine never looks inside.
 Examples
 --------
 >>> sorted(KERNELS)
-['bernoulli', 'exponential', 'gaussian', 'gaussian_mean', 'linear_regression', 'poisson']
+['bernoulli', 'custom', 'exponential', 'gaussian', 'gaussian_mean', 'linear_regression', 'poisson']
 """
 
 from __future__ import annotations
@@ -43,6 +43,8 @@ def register(cls: type["Kernel"]) -> type["Kernel"]:
 def kernel_for(plan: Plan) -> "Kernel":
     """The kernel simulating ``plan``'s estimator family."""
     cls = KERNELS.get(plan.family)
+    if cls is not None and plan.spec.get("loss") is not None and not cls.fits_loss:
+        cls = KERNELS["custom"]     # a built-in density fitted with another loss: the general M-estimator
     if cls is None:
         raise GraphCollapseError(f"the simulator has no sampler for the family {plan.family!r} "
                                  f"(it simulates: {', '.join(sorted(KERNELS))})")
@@ -60,6 +62,10 @@ class Kernel(ABC):
     """
 
     name: ClassVar[str]
+    #: Whether the kernel fits the spec's ``"loss"``; closed-form kernels fit the MLE only.
+    fits_loss: ClassVar[bool] = False
+    #: Whether :meth:`sufficient` exists; without it ``method="sufficient"`` draws the samples.
+    has_sufficient: ClassVar[bool] = True
     truth: np.ndarray
     width: int = 1
 

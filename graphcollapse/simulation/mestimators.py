@@ -17,6 +17,8 @@ The reported error is the plain squared parameter error ``Σ_i (θ̂_i − θ*_i
 (no factor ``n``): it is directly comparable with the first-order prediction
 ``tr S_kk``, which carries the ``1/n_k`` factor (MODEL.md 3.3).  That
 prediction is asymptotic; the simulation is the exact finite-sample process.
+A spec with a ``"loss"`` is not the MLE: it goes to the general kernel of
+:mod:`.general_m`, which minimises that loss.
 
 Examples
 --------

@@ -170,11 +170,10 @@ def _branch_at_truth(value: sympy.Expr, truth: Mapping) -> sympy.Expr:
     if not isinstance(value, sympy.Piecewise):
         return value
     for expr, condition in value.args:
-        holds = condition.subs(truth)
-        if holds is sympy.true:
-            strict = all(not isinstance(rel, (sympy.Le, sympy.Ge, sympy.Eq))
-                         for rel in condition.atoms(sympy.Rel)) if condition is not sympy.true else False
-            return expr if strict or not condition.free_symbols & set(truth) else value
+        if condition.subs(truth) is not sympy.true:
+            continue
+        closed = any(isinstance(rel, (sympy.Le, sympy.Ge, sympy.Eq)) for rel in condition.atoms(sympy.Rel))
+        return value if closed and condition.free_symbols & set(truth) else expr
     return value
 
 
@@ -198,7 +197,8 @@ class MEstimator(Family):
         logpdf = parse_expression(self.LOGPDF, symbols, where=f"estimator {self.name!r} logpdf", functions=functions)
         return logpdf, params, _X, self.SUPPORT
 
-    def _theta(self, params) -> dict:
+    def true_parameter(self, params) -> dict:
+        """``θ*`` from the spec's ``"theta"``, exactly, keyed by the parameter symbols."""
         raw = self.spec.get("theta")
         if not isinstance(raw, Mapping):
             raise GraphCollapseError(f"estimator {self.name!r}: give \"theta\", the true parameter values "
@@ -220,7 +220,8 @@ class MEstimator(Family):
             out[p] = value
         return out
 
-    def _loss(self, params, variable):
+    def loss_expression(self, params, variable):
+        """The spec's ``"loss"`` as a SymPy expression (``None``: the negative log-likelihood)."""
         raw = self.spec.get("loss")
         if raw is None:
             return None
@@ -233,8 +234,8 @@ class MEstimator(Family):
         if not g.is_exact:
             raise GraphCollapseError(f"graph {g.name!r}: {self.name} needs an exact graph")
         logpdf, params, variable, support = self.model()
-        theta = self._theta(params)
-        H, V, G = derive(logpdf, params, variable, support, theta, self._loss(params, variable))
+        theta = self.true_parameter(params)
+        H, V, G = derive(logpdf, params, variable, support, theta, self.loss_expression(params, variable))
         if H.det() == 0:
             raise GraphCollapseError(f"estimator {self.name!r}: the Hessian H is singular at theta*")
         Hinv = H.inv()

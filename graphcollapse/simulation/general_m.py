@@ -75,18 +75,24 @@ class LossKernel(Kernel):
     def sample_piece(self, streams, theta, noise, m):
         return (self.draw(streams, theta, m),)
 
-    def sufficient_applies(self, count):
-        return np.zeros(count.shape, dtype=bool)
-
-    def sufficient(self, streams, theta, count, noise):  # never called: no slot applies
+    def sufficient(self, streams, theta, count, noise):  # never called: has_sufficient is False
         raise GraphCollapseError(f"estimator {self.where}: no sufficient-statistic sampler")
 
     def fit(self, stats, count):
-        """Fits of samples ``stats[0]`` (shape ``(replications, slots, m)``), started at ``θ*``."""
-        x = stats[0]
+        """Fits of samples ``stats[0]`` (shape ``(replications, slots, m)``), started at ``θ*``.
+
+        :meth:`generation` starts from the generating parameters instead; this
+        is the kernel interface's entry point.
+        """
+        return self._fit(stats[0], np.broadcast_to(self.truth, stats[0].shape[:2] + (self.p,)))
+
+    def _fit(self, x: np.ndarray, start: np.ndarray, mask: np.ndarray | None = None) -> np.ndarray:
+        """Fits of samples ``x`` (shape ``(replications, slots, m)``) from ``start`` (``(…, slots, p)``)."""
         R, S, m = x.shape
-        start = np.broadcast_to(self.truth, (R * S, self.p))
-        return fit_rows(self.model.loss, x.reshape(R * S, m), start, where=self.where).reshape(R, S, self.p)
+        rows_mask = None if mask is None else np.broadcast_to(mask, x.shape).reshape(R * S, m)
+        fits = fit_rows(self.model.loss, x.reshape(R * S, m), start.reshape(R * S, self.p), mask=rows_mask,
+                        where=self.where)
+        return fits.reshape(R, S, self.p)
 
     def scratch_floats(self, layout: Layout, method: str) -> int:
         samples = int(layout.count.sum()) if layout.S > layout.K else int(layout.totals.max()) * layout.K
@@ -105,9 +111,7 @@ class LossKernel(Kernel):
         if not pooled:
             fits = np.empty((R, layout.S, p))
             for idx, x in drawn:
-                start = sources[:, idx].reshape(-1, p)
-                fits[:, idx] = fit_rows(self.model.loss, x.reshape(-1, x.shape[2]), start,
-                                        where=self.where).reshape(R, idx.size, p)
+                fits[:, idx] = self._fit(x, sources[:, idx])
             return layout.per_model(fits * layout.weight[:, None])
         totals = layout.totals
         width = int(totals.max())
@@ -120,6 +124,4 @@ class LossKernel(Kernel):
                 pooled_x[:, k, lo:lo + x.shape[2]] = x[:, j]
         mask = np.arange(width) < totals[:, None]
         start = layout.per_model(sources * layout.count[:, None]) / totals[:, None]
-        fits = fit_rows(self.model.loss, pooled_x.reshape(R * layout.K, width), start.reshape(-1, p),
-                        mask=np.tile(mask, (R, 1)), where=self.where)
-        return fits.reshape(R, layout.K, p)
+        return self._fit(pooled_x, start, mask)

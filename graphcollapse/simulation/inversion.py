@@ -64,11 +64,17 @@ U_TOLERANCE = 1e-13
 #: Integer supports: the largest table (values per row).
 MAX_TABLE = 1 << 20
 
-_NODES, _WEIGHTS = np.polynomial.legendre.leggauss(ORDER)
-_NODES01, _WEIGHTS01 = (_NODES + 1) / 2, _WEIGHTS / 2     # on [0, 1]
+
+
+def _gauss_legendre_01(order: int) -> tuple[np.ndarray, np.ndarray]:
+    """Gauss–Legendre nodes and weights on ``[0, 1]``."""
+    nodes, weights = np.polynomial.legendre.leggauss(order)
+    return (nodes + 1) / 2, weights / 2
+
+
+_NODES01, _WEIGHTS01 = _gauss_legendre_01(ORDER)
 # Newton steps are short (at most half a panel, and shrinking fast): 4 nodes integrate them to rounding.
-_STEP_NODES, _STEP_WEIGHTS = np.polynomial.legendre.leggauss(4)
-_STEP_NODES, _STEP_WEIGHTS = (_STEP_NODES + 1) / 2, _STEP_WEIGHTS / 2
+_STEP_NODES, _STEP_WEIGHTS = _gauss_legendre_01(4)
 
 LogPdf = Callable[[np.ndarray, np.ndarray], np.ndarray]
 

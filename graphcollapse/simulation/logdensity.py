@@ -111,8 +111,8 @@ def compile_family(graph: InteractionGraph) -> CompiledFamily:
     if not isinstance(family, MEstimator):
         raise GraphCollapseError(f"estimator {family.name!r} is not an M-estimator family")
     logpdf, params, variable, support = family.model()
-    theta = family._theta(params)
-    loss = family._loss(params, variable)
+    theta = family.true_parameter(params)
+    loss = family.loss_expression(params, variable)
     loss = -logpdf if loss is None else loss
     loss = _numeric(loss)
     derivatives = [loss] + [sympy.diff(loss, q) for q in params] + \
@@ -122,6 +122,7 @@ def compile_family(graph: InteractionGraph) -> CompiledFamily:
                                  "differentiable in the parameters")
     args = [variable] + list(params)
     modules = ["scipy", "numpy"]
+    # safe: lambdify prints parsed SymPy trees (never file text) into code whose names are all dummies.
     return CompiledFamily(
         name=family.name, names=tuple(q.name for q in params),
         truth=np.array([float(theta[q]) for q in params]),

@@ -68,9 +68,9 @@ def fit_rows(loss: Loss, x: np.ndarray, start: np.ndarray, *, mask: np.ndarray |
     where : str
         Names the estimator in error messages.
     """
-    weight = np.ones(x.shape) if mask is None else np.broadcast_to(mask, x.shape).astype(float)
+    mask = np.ones(x.shape, dtype=bool) if mask is None else np.broadcast_to(mask, x.shape)
     theta = np.array(start, dtype=float, copy=True)
-    value, grad, hess = _totals(loss, x, weight, theta, np.arange(len(theta)))
+    value, grad, hess = _totals(loss, x, mask, theta, np.arange(len(theta)))
     converged = np.zeros(len(theta), dtype=bool)
     active = np.flatnonzero(np.isfinite(value))
     for _ in range(MAX_ITERATIONS):
@@ -91,7 +91,7 @@ def fit_rows(loss: Loss, x: np.ndarray, start: np.ndarray, *, mask: np.ndarray |
                 break
             rows = active[trial_rows]
             candidate = theta[rows] + trial_step
-            new_value, new_grad, new_hess = _totals(loss, x, weight, candidate, rows)
+            new_value, new_grad, new_hess = _totals(loss, x, mask, candidate, rows)
             # Near the minimum the decrease is below rounding: allow that much increase.
             slack = ROUNDING * np.abs(value[rows])
             better = np.isfinite(new_value) & (new_value <= value[rows] + slack)
@@ -103,22 +103,20 @@ def fit_rows(loss: Loss, x: np.ndarray, start: np.ndarray, *, mask: np.ndarray |
         converged[active[~moved & nearly]] = True
         active = active[moved]
     for r in np.flatnonzero(~converged):
-        theta[r] = _fallback(loss, x[r], weight[r], theta[r], where)
+        theta[r] = _fallback(loss, x[r][mask[r]], theta[r], where)
     return theta
 
 
-def _totals(loss: Loss, x, weight, theta, rows):
-    """Summed loss, gradient and Hessian of the given rows at ``theta`` (one row of ``theta`` per row)."""
+def _totals(loss: Loss, x, mask, theta, rows):
+    """Loss, gradient and Hessian summed over the masked samples of the given rows, at ``theta`` (one row each).
+
+    Padding is excluded with ``where``, not by multiplying: the loss may be ``nan`` there.
+    """
     value, grad, hess = loss(x[rows], theta)
-    w = weight[rows]
+    m = mask[rows]
     with np.errstate(all="ignore"):     # sums of a loss unbounded below may overflow: -inf is no decrease
-        return _weighted_sums(value, grad, hess, w)
-
-
-def _weighted_sums(value, grad, hess, w):
-    total = np.where(w > 0, value, 0.0).sum(axis=1)
-    return (total, np.einsum("rm,rmi->ri", w, np.where(w[..., None] > 0, grad, 0.0)),
-            np.einsum("rm,rmij->rij", w, np.where(w[..., None, None] > 0, hess, 0.0)))
+        return (np.where(m, value, 0.0).sum(axis=1), np.where(m[..., None], grad, 0.0).sum(axis=1),
+                np.where(m[..., None, None], hess, 0.0).sum(axis=1))
 
 
 def _descent(grad: np.ndarray, hess: np.ndarray) -> np.ndarray:
@@ -135,10 +133,9 @@ def _descent(grad: np.ndarray, hess: np.ndarray) -> np.ndarray:
     return step
 
 
-def _fallback(loss: Loss, x: np.ndarray, weight: np.ndarray, theta: np.ndarray, where: str) -> np.ndarray:
-    """One row by Nelder–Mead (derivative-free, so kinks and flat Hessians do not stop it)."""
-    keep = weight > 0
-    sample = x[keep][None, :]
+def _fallback(loss: Loss, sample: np.ndarray, theta: np.ndarray, where: str) -> np.ndarray:
+    """One row's samples by Nelder–Mead (derivative-free, so kinks and flat Hessians do not stop it)."""
+    sample = sample[None, :]
 
     def total(point):
         value = loss(sample, point[None, :])[0].sum()
@@ -151,7 +148,7 @@ def _fallback(loss: Loss, x: np.ndarray, weight: np.ndarray, theta: np.ndarray, 
         found = result.success and np.isfinite(result.fun) and _is_minimum(total, result.x, result.fun)
     if not found:
         raise GraphCollapseError(
-            f"estimator {where}: the fit has no minimiser for a sample of {int(keep.sum())} values "
+            f"estimator {where}: the fit has no minimiser for a sample of {sample.size} values "
             "(the estimate does not exist for it; increase the sample size)")
     return result.x
 

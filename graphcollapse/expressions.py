@@ -19,7 +19,7 @@ Examples
 >>> parse_expression("__import__('os').system('x')", {}, where="model 'A' real")
 Traceback (most recent call last):
 ...
-graphcollapse.errors.GraphCollapseError: model 'A' real: unsupported expression "__import__('os').system('x')" (only numbers, declared symbols, + - * / **, parentheses, sqrt, Rational are allowed)
+graphcollapse.errors.InputError: model 'A' real: unsupported expression "__import__('os').system('x')" (only numbers, declared symbols, + - * / **, parentheses, sqrt, Rational are allowed)
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from typing import Callable, Mapping
 
 import sympy
 
-from .errors import GraphCollapseError
+from .errors import GraphCollapseError, InputError
 
 __all__ = ["parse_expression", "to_exact", "MAX_EXPRESSION_LENGTH", "MAX_EXPONENT"]
 
@@ -82,7 +82,7 @@ def parse_expression(
 
     Raises
     ------
-    GraphCollapseError
+    InputError
         For syntax errors, unknown names, disallowed constructs, division by
         zero and exponents beyond :data:`MAX_EXPONENT`.
 
@@ -92,30 +92,30 @@ def parse_expression(
     5/6
     """
     if not isinstance(text, str):
-        raise GraphCollapseError(f"{where}: expected a string, got {type(text).__name__}")
+        raise InputError(f"{where}: expected a string, got {type(text).__name__}")
     if len(text) > MAX_EXPRESSION_LENGTH:
-        raise GraphCollapseError(f"{where}: expression longer than {MAX_EXPRESSION_LENGTH} characters")
+        raise InputError(f"{where}: expression longer than {MAX_EXPRESSION_LENGTH} characters")
     allowed = dict(_BASE_FUNCTIONS)
     if functions:
         allowed.update(functions)
     try:
         tree = ast.parse(text.strip(), mode="eval")
     except SyntaxError:
-        raise GraphCollapseError(f"{where}: cannot parse {text!r} as a formula") from None
+        raise InputError(f"{where}: cannot parse {text!r} as a formula") from None
     try:
         value = _Walker(text.strip(), symbols, allowed).visit(tree.body)
     except _Unsupported:
         names = ", ".join(sorted(allowed))
-        raise GraphCollapseError(
+        raise InputError(
             f'{where}: unsupported expression "{text}" (only numbers, declared symbols, '
             f"+ - * / **, parentheses, {names}, Rational are allowed)"
         ) from None
     except _UnknownName as err:
-        raise GraphCollapseError(f"{where}: unknown symbol {err.args[0]!r} (declare it in \"symbols\")") from None
+        raise InputError(f"{where}: unknown symbol {err.args[0]!r} (declare it in \"symbols\")") from None
     except _BadValue as err:
-        raise GraphCollapseError(f"{where}: {err.args[0]} in {text!r}") from None
+        raise InputError(f"{where}: {err.args[0]} in {text!r}") from None
     if value.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
-        raise GraphCollapseError(f"{where}: {text!r} is not finite (division by zero?)")
+        raise InputError(f"{where}: {text!r} is not finite (division by zero?)")
     return value
 
 
@@ -218,19 +218,19 @@ def to_exact(
     (1/8, 1/10, 1/3)
     """
     if isinstance(value, bool):
-        raise GraphCollapseError(f"{where}: expected a number, got a boolean")
+        raise InputError(f"{where}: expected a number, got a boolean")
     if isinstance(value, Integral):
         return sympy.Integer(int(value))
     if isinstance(value, Fraction):
         return sympy.Rational(value.numerator, value.denominator)
     if isinstance(value, Decimal):
         if not value.is_finite():
-            raise GraphCollapseError(f"{where}: {value} is not finite")
+            raise InputError(f"{where}: {value} is not finite")
         frac = Fraction(value)
         return sympy.Rational(frac.numerator, frac.denominator)
     if isinstance(value, float):
         if not math.isfinite(value):
-            raise GraphCollapseError(f"{where}: {value} is not finite")
+            raise InputError(f"{where}: {value} is not finite")
         frac = Fraction(repr(value))
         return sympy.Rational(frac.numerator, frac.denominator)
     if isinstance(value, str):
@@ -238,14 +238,14 @@ def to_exact(
     if isinstance(value, sympy.Basic):
         unknown = {s.name for s in value.free_symbols} - set(symbols)
         if unknown:
-            raise GraphCollapseError(f"{where}: unknown symbol {sorted(unknown)[0]!r} (declare it in \"symbols\")")
+            raise InputError(f"{where}: unknown symbol {sorted(unknown)[0]!r} (declare it in \"symbols\")")
         # Re-use the declared Symbol objects so assumptions match.
         value = value.xreplace({s: symbols[s.name] for s in value.free_symbols})
         if value.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
-            raise GraphCollapseError(f"{where}: {value} is not finite")
+            raise InputError(f"{where}: {value} is not finite")
         if value.has(sympy.Float):
             value = sympy.nsimplify(value, rational=True)
         return value
     if hasattr(value, "item") and callable(value.item):  # numpy scalar
         return to_exact(value.item(), symbols, where=where, functions=functions)
-    raise GraphCollapseError(f"{where}: expected a number or a formula, got {type(value).__name__}")
+    raise InputError(f"{where}: expected a number or a formula, got {type(value).__name__}")

@@ -44,7 +44,7 @@ import numpy as np
 import scipy.sparse as sp
 import sympy
 
-from .errors import GraphCollapseError
+from .errors import GraphCollapseError, InputError
 from .expressions import to_exact
 
 __all__ = [
@@ -291,12 +291,12 @@ class InteractionGraph:
 
     def _require_exact(self, what: str) -> None:
         if not self.is_exact:
-            raise GraphCollapseError(f"graph {self.name!r}: {what} needs an exact graph; this one has float weights")
+            raise InputError(f"graph {self.name!r}: {what} needs an exact graph; this one has float weights")
 
     def _require_numeric(self, what: str) -> None:
         if self.free_symbols:
             names = ", ".join(sorted(s.name for s in self.free_symbols))
-            raise GraphCollapseError(f"graph {self.name!r}: {what} needs numeric weights; substitute the symbols {names} first")
+            raise InputError(f"graph {self.name!r}: {what} needs numeric weights; substitute the symbols {names} first")
 
     # ---------------------------------------------------------- conversions
     def to_dict(self) -> dict:
@@ -397,7 +397,7 @@ class InteractionGraph:
         for key, value in values.items():
             name = key.name if isinstance(key, sympy.Symbol) else str(key)
             if name not in by_name:
-                raise GraphCollapseError(f"graph {self.name!r}: cannot substitute unknown symbol {name!r}")
+                raise InputError(f"graph {self.name!r}: cannot substitute unknown symbol {name!r}")
             mapping[by_name[name]] = to_exact(value, by_name, where=f"value of {name}")
         remaining = tuple(s for s in self.symbols if s not in mapping)
 
@@ -479,7 +479,7 @@ def load(path: str | Path) -> InteractionGraph:
 
     Raises
     ------
-    GraphCollapseError
+    InputError
         If the file cannot be read, is malformed JSON (with line and column),
         or describes an invalid graph.
     """
@@ -487,7 +487,7 @@ def load(path: str | Path) -> InteractionGraph:
     try:
         text = path.read_text()
     except OSError as err:
-        raise GraphCollapseError(f"cannot read graph file {str(path)!r}: {err.strerror or err}") from None
+        raise InputError(f"cannot read graph file {str(path)!r}: {err.strerror or err}") from None
     return from_json(text, source=path.name)
 
 
@@ -507,11 +507,11 @@ def from_json(text: str, *, source: str = "graph") -> InteractionGraph:
     try:
         data = json.loads(text, parse_float=Decimal, object_pairs_hook=_no_duplicate_keys)
     except json.JSONDecodeError as err:
-        raise GraphCollapseError(f"{source}: malformed JSON at line {err.lineno}, column {err.colno}: {err.msg}") from None
+        raise InputError(f"{source}: malformed JSON at line {err.lineno}, column {err.colno}: {err.msg}") from None
     except _DuplicateKey as err:
-        raise GraphCollapseError(f"{source}: duplicate key {err.args[0]!r} in a JSON object") from None
+        raise InputError(f"{source}: duplicate key {err.args[0]!r} in a JSON object") from None
     if not isinstance(data, dict):
-        raise GraphCollapseError(f"{source}: the top level must be a JSON object")
+        raise InputError(f"{source}: the top level must be a JSON object")
     return from_dict(data)
 
 
@@ -531,16 +531,16 @@ def _no_duplicate_keys(pairs):
 def _declare_symbols(names: Iterable[Any]) -> dict[str, sympy.Symbol]:
     symbols: dict[str, sympy.Symbol] = {}
     if isinstance(names, (str, bytes)) or not isinstance(names, Iterable):
-        raise GraphCollapseError('"symbols" must be a list of names')
+        raise InputError('"symbols" must be a list of names')
     for name in names:
         if isinstance(name, sympy.Symbol):
             name = name.name
         if not isinstance(name, str) or not name.isidentifier() or keyword.iskeyword(name):
-            raise GraphCollapseError(f"symbol {name!r}: not a valid name")
+            raise InputError(f"symbol {name!r}: not a valid name")
         if name in _RESERVED_NAMES:
-            raise GraphCollapseError(f"symbol {name!r}: reserved name, choose another")
+            raise InputError(f"symbol {name!r}: reserved name, choose another")
         if name in symbols:
-            raise GraphCollapseError(f"symbol {name!r}: declared twice")
+            raise InputError(f"symbol {name!r}: declared twice")
         symbols[name] = sympy.Symbol(name, real=True)
     return symbols
 
@@ -560,47 +560,47 @@ def from_dict(data: Mapping) -> InteractionGraph:
     ((1 - a,), {a})
     """
     if not isinstance(data, Mapping):
-        raise GraphCollapseError("a graph must be a mapping with 'models' and 'edges'")
+        raise InputError("a graph must be a mapping with 'models' and 'edges'")
     unknown = set(data) - _TOP_KEYS
     if unknown:
-        raise GraphCollapseError(f"graph: unknown field {sorted(unknown)[0]!r} (known: {', '.join(sorted(_TOP_KEYS))})")
+        raise InputError(f"graph: unknown field {sorted(unknown)[0]!r} (known: {', '.join(sorted(_TOP_KEYS))})")
     name = data.get("name", "")
     if not isinstance(name, str):
-        raise GraphCollapseError('graph: "name" must be a string')
+        raise InputError('graph: "name" must be a string')
     mixing = data.get("mixing", "pooled")
     if mixing not in MIXING_RULES:
-        raise GraphCollapseError(f'graph: "mixing" must be "pooled" or "weighted", not {mixing!r}')
+        raise InputError(f'graph: "mixing" must be "pooled" or "weighted", not {mixing!r}')
     symbols = _declare_symbols(data.get("symbols", []))
     estimator = data.get("estimator", None)
     if estimator is None:
         estimator = dict(_DEFAULT_ESTIMATOR)
     if not isinstance(estimator, Mapping):
-        raise GraphCollapseError('graph: "estimator" must be an object with a "family"')
+        raise InputError('graph: "estimator" must be an object with a "family"')
     estimator = dict(estimator)
     estimator.setdefault("family", "gaussian_mean")
 
     models = data.get("models")
     if not isinstance(models, (list, tuple)) or not models:
-        raise GraphCollapseError("graph has no models")
+        raise InputError("graph has no models")
     edges = data.get("edges", [])
     if not isinstance(edges, (list, tuple)):
-        raise GraphCollapseError('graph: "edges" must be a list')
+        raise InputError('graph: "edges" must be a list')
 
     ids: list[str] = []
     raw_models: list[Mapping] = []
     for position, model in enumerate(models):
         if not isinstance(model, Mapping):
-            raise GraphCollapseError(f"model #{position + 1}: must be an object with an \"id\"")
+            raise InputError(f"model #{position + 1}: must be an object with an \"id\"")
         model_id = model.get("id")
         if isinstance(model_id, int) and not isinstance(model_id, bool):
             model_id = str(model_id)
         if not isinstance(model_id, str) or not model_id:
-            raise GraphCollapseError(f"model #{position + 1}: \"id\" must be a non-empty string")
+            raise InputError(f"model #{position + 1}: \"id\" must be a non-empty string")
         extra = set(model) - _MODEL_KEYS
         if extra:
-            raise GraphCollapseError(f"model {model_id!r}: unknown field {sorted(extra)[0]!r} (known: {', '.join(sorted(_MODEL_KEYS))})")
+            raise InputError(f"model {model_id!r}: unknown field {sorted(extra)[0]!r} (known: {', '.join(sorted(_MODEL_KEYS))})")
         if model_id in ids:
-            raise GraphCollapseError(f"duplicate model id {model_id!r}")
+            raise InputError(f"duplicate model id {model_id!r}")
         ids.append(model_id)
         raw_models.append(model)
     index = {model_id: i for i, model_id in enumerate(ids)}
@@ -608,20 +608,20 @@ def from_dict(data: Mapping) -> InteractionGraph:
     raw_edges: dict[tuple[int, int], Mapping] = {}
     for position, edge in enumerate(edges):
         if not isinstance(edge, Mapping):
-            raise GraphCollapseError(f"edge #{position + 1}: must be an object with \"from\" and \"to\"")
+            raise InputError(f"edge #{position + 1}: must be an object with \"from\" and \"to\"")
         source, target = edge.get("from"), edge.get("to")
         source = str(source) if isinstance(source, int) and not isinstance(source, bool) else source
         target = str(target) if isinstance(target, int) and not isinstance(target, bool) else target
         label = f"edge {source}->{target}"
         extra = set(edge) - _EDGE_KEYS
         if extra:
-            raise GraphCollapseError(f"{label}: unknown field {sorted(extra)[0]!r} (known: {', '.join(sorted(_EDGE_KEYS))})")
+            raise InputError(f"{label}: unknown field {sorted(extra)[0]!r} (known: {', '.join(sorted(_EDGE_KEYS))})")
         for end in (source, target):
             if end not in index:
-                raise GraphCollapseError(f"{label}: unknown model {end!r}")
+                raise InputError(f"{label}: unknown model {end!r}")
         key = (index[target], index[source])
         if key in raw_edges:
-            raise GraphCollapseError(f"duplicate {label}")
+            raise InputError(f"duplicate {label}")
         raw_edges[key] = edge
 
     return _assemble(name, mixing, symbols, estimator, ids, raw_models, raw_edges)
@@ -636,14 +636,14 @@ def _check_size(value, where, *, allow_zero=False):
     if value is None or value.free_symbols:
         return
     if not value.is_Integer or value < 0 or (value == 0 and not allow_zero):
-        raise GraphCollapseError(f"{where} must be a positive integer, got {value}")
+        raise InputError(f"{where} must be a positive integer, got {value}")
 
 
 def _check_positive(value, where):
     if value is None or value.free_symbols:
         return
     if not value.is_positive:
-        raise GraphCollapseError(f"{where} must be positive, got {value}")
+        raise InputError(f"{where} must be positive, got {value}")
 
 
 def _is_zero(value) -> bool:
@@ -678,10 +678,10 @@ def _assemble(name, mixing, symbols, estimator, ids, raw_models, raw_edges) -> I
             count = _exact_or_none(edge.get("n"), symbols, f"{elabel} n")
             _check_size(count, f"{elabel}: n", allow_zero=True)
             if weight is not None and not weight.free_symbols and weight < 0:
-                raise GraphCollapseError(f"{elabel}: negative weight {weight}")
+                raise InputError(f"{elabel}: negative weight {weight}")
             incoming.append((j, elabel, weight, count))
         if real is not None and not real.free_symbols and real < 0:
-            raise GraphCollapseError(f"{label}: negative real-data weight {real}")
+            raise InputError(f"{label}: negative real-data weight {real}")
 
         if mixing == "pooled":
             n, real, n_real, resolved = _resolve_pooled(label, n, real, n_real, incoming)
@@ -694,7 +694,7 @@ def _assemble(name, mixing, symbols, estimator, ids, raw_models, raw_edges) -> I
         total = real + sum((weights[(k, j)] for j, *_ in incoming), sympy.Integer(0))
         if not _is_zero(total - 1):
             shown = sympy.factor(total) if total.free_symbols else total
-            raise GraphCollapseError(f"{label}: weights sum to {shown}, not 1 (real data {real} plus its edges)")
+            raise InputError(f"{label}: weights sum to {shown}, not 1 (real data {real} plus its edges)")
         n_out.append(n)
         n0_out.append(n0 if n0 is not None else n)
         real_out.append(real)
@@ -729,12 +729,12 @@ def _resolve_pooled(label, n, real, n_real, incoming):
             if real_absent:
                 n_real = sympy.Integer(0)
             if not n.free_symbols and n <= 0:
-                raise GraphCollapseError(f"{label}: its sample counts sum to {n}; it needs samples")
+                raise InputError(f"{label}: its sample counts sum to {n}; it needs samples")
         elif any(c is not None for c in counts):
-            raise GraphCollapseError(f"{label}: give \"n\", or a sample count for every source (pooled mixing)")
+            raise InputError(f"{label}: give \"n\", or a sample count for every source (pooled mixing)")
         elif any(w is None for w in weights_given[1:]):
             missing = next(elabel for _, elabel, w, c in sources[1:] if w is None)
-            raise GraphCollapseError(f"{missing}: give a weight or a sample count")
+            raise InputError(f"{missing}: give a weight or a sample count")
     resolved = []
     real_weight = None
     for j, elabel, weight, count in sources:
@@ -743,14 +743,14 @@ def _resolve_pooled(label, n, real, n_real, incoming):
                 weight = sympy.Integer(0)
                 count = sympy.Integer(0) if n is not None else None
             else:
-                raise GraphCollapseError(f"{elabel}: give a weight or a sample count")
+                raise InputError(f"{elabel}: give a weight or a sample count")
         elif weight is None:
             weight = sympy.cancel(count / n)
         elif count is None and n is not None:
             count = weight * n
             count = sympy.cancel(count) if count.free_symbols else count
         elif count is not None and not _is_zero(weight * n - count):
-            raise GraphCollapseError(f"{elabel}: weight {weight} and sample count {count} disagree (n = {n})")
+            raise InputError(f"{elabel}: weight {weight} and sample count {count} disagree (n = {n})")
         if j is None:
             real_weight, n_real = weight, count
         else:
@@ -765,23 +765,23 @@ def _resolve_weighted(label, n, real, n_real, incoming):
     resolved = []
     for j, elabel, weight, count in incoming:
         if weight is None:
-            raise GraphCollapseError(f"{elabel}: a weight is required with mixing \"weighted\"")
+            raise InputError(f"{elabel}: a weight is required with mixing \"weighted\"")
         if count is None:
             count = n
         if count is None:
-            raise GraphCollapseError(f"{elabel}: give a sample count \"n\" (or the model's \"n\")")
+            raise InputError(f"{elabel}: give a sample count \"n\" (or the model's \"n\")")
         resolved.append((j, weight, count))
     if n_real is None and not _is_zero(real):
         n_real = n
         if n_real is None:
-            raise GraphCollapseError(f"{label}: give \"n_real\" (or \"n\") for its real-data estimator")
+            raise InputError(f"{label}: give \"n_real\" (or \"n\") for its real-data estimator")
     return n, real, n_real, resolved
 
 
 def _validated(graph: InteractionGraph) -> InteractionGraph:
     """Checks shared by every builder of exact graphs."""
     if graph.K == 0:
-        raise GraphCollapseError("graph has no models")
+        raise InputError("graph has no models")
     return graph
 
 
@@ -806,11 +806,11 @@ def from_networkx(digraph, *, name: str | None = None, mixing: str | None = None
     import networkx as nx
 
     if not isinstance(digraph, nx.DiGraph) or digraph.is_multigraph():
-        raise GraphCollapseError("from_networkx expects a networkx.DiGraph")
+        raise InputError("from_networkx expects a networkx.DiGraph")
     info = digraph.graph
     labels = {node: str(node) for node in digraph.nodes}
     if len(set(labels.values())) != len(labels):
-        raise GraphCollapseError("from_networkx: two nodes have the same string label")
+        raise InputError("from_networkx: two nodes have the same string label")
     data = {
         "name": name if name is not None else info.get("name", ""),
         "mixing": mixing if mixing is not None else info.get("mixing", "pooled"),
@@ -855,7 +855,7 @@ def from_matrix(W, real=None, n=None, ids=None, *, name: str = "", mixing: str =
     presorted = False
     if sp.issparse(W):
         if W.shape[0] != W.shape[1]:
-            raise GraphCollapseError(f"from_matrix: W must be square, got shape {W.shape}")
+            raise InputError(f"from_matrix: W must be square, got shape {W.shape}")
         K = W.shape[0]
         if np.issubdtype(W.dtype, np.floating):
             # scipy's compiled routines put the matrix in canonical CSR form (rows
@@ -865,7 +865,7 @@ def from_matrix(W, real=None, n=None, ids=None, *, name: str = "", mixing: str =
             before = csr.nnz
             csr.sum_duplicates()
             if csr.nnz != before:
-                raise GraphCollapseError("from_matrix: W has duplicate entries")
+                raise InputError("from_matrix: W has duplicate entries")
             rows = np.repeat(np.arange(K, dtype=np.int64), np.diff(csr.indptr))
             cols, values, presorted = csr.indices.astype(np.int64), csr.data, True
         else:
@@ -875,7 +875,7 @@ def from_matrix(W, real=None, n=None, ids=None, *, name: str = "", mixing: str =
     else:
         array = np.asarray(W, dtype=object if not isinstance(W, np.ndarray) else None)
         if array.ndim != 2 or array.shape[0] != array.shape[1]:
-            raise GraphCollapseError(f"from_matrix: W must be a square matrix, got shape {array.shape}")
+            raise InputError(f"from_matrix: W must be a square matrix, got shape {array.shape}")
         K = array.shape[0]
         is_float = np.issubdtype(array.dtype, np.floating)
         if array.dtype == object:
@@ -883,15 +883,15 @@ def from_matrix(W, real=None, n=None, ids=None, *, name: str = "", mixing: str =
         rows, cols = np.nonzero(array != 0) if array.dtype != object else _object_nonzero(array)
         values = array[rows, cols]
     if K == 0:
-        raise GraphCollapseError("graph has no models")
+        raise InputError("graph has no models")
     if mixing not in MIXING_RULES:
-        raise GraphCollapseError(f'from_matrix: mixing must be "pooled" or "weighted", not {mixing!r}')
+        raise InputError(f'from_matrix: mixing must be "pooled" or "weighted", not {mixing!r}')
     if ids is not None:
         ids = [str(i) for i in ids]
         if len(ids) != K:
-            raise GraphCollapseError(f"from_matrix: {len(ids)} ids for {K} models")
+            raise InputError(f"from_matrix: {len(ids)} ids for {K} models")
         if len(set(ids)) != K:
-            raise GraphCollapseError("from_matrix: duplicate model ids")
+            raise InputError("from_matrix: duplicate model ids")
     if is_float:
         return _float_graph(K, rows, cols, values, real, n, ids, name, mixing, estimator, sigma2, presorted)
 
@@ -906,10 +906,10 @@ def from_matrix(W, real=None, n=None, ids=None, *, name: str = "", mixing: str =
     else:
         real_values = list(real)
         if len(real_values) != K:
-            raise GraphCollapseError(f"from_matrix: {len(real_values)} real-data weights for {K} models")
+            raise InputError(f"from_matrix: {len(real_values)} real-data weights for {K} models")
     sizes = [n] * K if n is None or np.isscalar(n) or isinstance(n, (str, sympy.Basic)) else list(n)
     if len(sizes) != K:
-        raise GraphCollapseError(f"from_matrix: {len(sizes)} sample sizes for {K} models")
+        raise InputError(f"from_matrix: {len(sizes)} sample sizes for {K} models")
     models = []
     for k in range(K):
         entry = {"id": model_ids[k], "n": 1 if sizes[k] is None else sizes[k], "real": real_values[k]}
@@ -938,10 +938,10 @@ def _float_graph(K, rows, cols, values, real, n, ids, name, mixing, estimator, s
     cols = np.asarray(cols, dtype=np.int64)
     values = np.asarray(values, dtype=np.float64)
     if not np.all(np.isfinite(values)):
-        raise GraphCollapseError("from_matrix: W has non-finite entries")
+        raise InputError("from_matrix: W has non-finite entries")
     if np.any(values < 0):
         position = int(np.flatnonzero(values < 0)[0])
-        raise GraphCollapseError(f"from_matrix: negative weight W[{rows[position]}, {cols[position]}] = {values[position]}")
+        raise InputError(f"from_matrix: negative weight W[{rows[position]}, {cols[position]}] = {values[position]}")
     keep = values != 0
     if not keep.all():
         rows, cols, values = rows[keep], cols[keep], values[keep]
@@ -952,35 +952,35 @@ def _float_graph(K, rows, cols, values, real, n, ids, name, mixing, estimator, s
         dup = (np.diff(rows) == 0) & (np.diff(cols) == 0)
         if np.any(dup):
             position = int(np.flatnonzero(dup)[0])
-            raise GraphCollapseError(f"from_matrix: duplicate entry W[{rows[position]}, {cols[position]}]")
+            raise InputError(f"from_matrix: duplicate entry W[{rows[position]}, {cols[position]}]")
     row_sums = np.bincount(rows, weights=values, minlength=K)
     if real is None:
         real_values = 1.0 - row_sums
         real_values[np.abs(real_values) <= FLOAT_SUM_TOLERANCE] = 0.0
         if np.any(real_values < 0):
             k = int(np.flatnonzero(real_values < 0)[0])
-            raise GraphCollapseError(f"model {k}: weights sum to {row_sums[k]:.12g} > 1")
+            raise InputError(f"model {k}: weights sum to {row_sums[k]:.12g} > 1")
     else:
         real_values = np.asarray(real, dtype=np.float64)
         if real_values.shape != (K,):
-            raise GraphCollapseError(f"from_matrix: real must have {K} entries")
+            raise InputError(f"from_matrix: real must have {K} entries")
         if np.any(real_values < 0) or not np.all(np.isfinite(real_values)):
             k = int(np.flatnonzero(~(real_values >= 0))[0])
-            raise GraphCollapseError(f"model {k}: invalid real-data weight {real_values[k]}")
+            raise InputError(f"model {k}: invalid real-data weight {real_values[k]}")
         bad = np.abs(row_sums + real_values - 1.0) > FLOAT_SUM_TOLERANCE
         if np.any(bad):
             k = int(np.flatnonzero(bad)[0])
-            raise GraphCollapseError(f"model {k}: weights sum to {row_sums[k] + real_values[k]:.12g}, not 1")
+            raise InputError(f"model {k}: weights sum to {row_sums[k] + real_values[k]:.12g}, not 1")
     sizes = None
     if n is not None:
         sizes = np.broadcast_to(np.asarray(n, dtype=np.float64), (K,)).copy()
         if np.any(sizes <= 0) or np.any(sizes != np.round(sizes)):
-            raise GraphCollapseError("from_matrix: sample sizes must be positive integers")
+            raise InputError("from_matrix: sample sizes must be positive integers")
     sig = None
     if sigma2 is not None:
         sig = np.broadcast_to(np.asarray(sigma2, dtype=np.float64), (K,)).copy()
         if np.any(sig <= 0):
-            raise GraphCollapseError("from_matrix: sigma2 must be positive")
+            raise InputError("from_matrix: sigma2 must be positive")
     return InteractionGraph(
         name=name, mixing=mixing, symbols=(), estimator=dict(estimator or _DEFAULT_ESTIMATOR), ids=ids, K=K,
         sources=cols, targets=rows, weights=values, real=real_values, n=sizes, n0=sizes, n_real=None,

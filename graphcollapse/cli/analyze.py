@@ -28,7 +28,7 @@ def add_parser(sub) -> None:
 
 def run(args) -> int:
     from ..analysis import analyze
-    from ..errors import GraphCollapseError
+    from ..errors import InputError
     from ..reports import latex_report, markdown_report, text_report
     from ..reports.text import recurrence_report
 
@@ -44,7 +44,7 @@ def run(args) -> int:
         emit(text_report(result))
         if args.recurrence:
             if not graph.is_exact:
-                raise GraphCollapseError("--recurrence needs an exact graph")
+                raise InputError("--recurrence needs an exact graph")
             emit("")
             emit(recurrence_report(result.recurrence))
     return 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 
-from ..errors import GraphCollapseError
+from ..errors import InputError
 from .common import add_estimator_argument, add_graph_argument, emit
 
 HELP = "check the exact predictions against a Monte Carlo simulation (exit 0: they agree, 1: they do not)"
@@ -63,9 +63,9 @@ def run(args) -> int:
     from .common import load_graph
 
     if args.generations < 0:
-        raise GraphCollapseError(f"--generations must be >= 0, got {args.generations}")
+        raise InputError(f"--generations must be >= 0, got {args.generations}")
     if args.replications < 2:
-        raise GraphCollapseError(f"--replications must be >= 2, got {args.replications}")
+        raise InputError(f"--replications must be >= 2, got {args.replications}")
     check_levels(args.alpha, args.rel_tol)
     if args.plot:
         require_matplotlib()

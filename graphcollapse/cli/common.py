@@ -6,7 +6,7 @@ import json
 from decimal import Decimal
 from pathlib import Path
 
-from ..errors import GraphCollapseError
+from ..errors import InputError
 from ..graph import InteractionGraph, load
 
 __all__ = ["add_graph_argument", "add_estimator_argument", "load_graph", "parse_estimator", "emit"]
@@ -29,14 +29,14 @@ def parse_estimator(text: str | None) -> dict | None:
     stripped = text.strip()
     if not stripped.startswith("{"):
         if not stripped.isidentifier():
-            raise GraphCollapseError(f"--estimator: expected a family name or a JSON object, got {text!r}")
+            raise InputError(f"--estimator: expected a family name or a JSON object, got {text!r}")
         return {"family": stripped}
     try:
         value = json.loads(stripped, parse_float=Decimal)
     except json.JSONDecodeError as err:
-        raise GraphCollapseError(f"--estimator: malformed JSON at column {err.colno}: {err.msg}") from None
+        raise InputError(f"--estimator: malformed JSON at column {err.colno}: {err.msg}") from None
     if not isinstance(value, dict):
-        raise GraphCollapseError("--estimator: expected a JSON object")
+        raise InputError("--estimator: expected a JSON object")
     return value
 
 
@@ -48,7 +48,7 @@ def load_graph(path: str, estimator: str | None = None) -> InteractionGraph:
     if not candidate.exists() and path in EXAMPLES:
         candidate = example_path(path)
     elif not candidate.exists():
-        raise GraphCollapseError(f"graph file {path!r} not found (built-in examples: {', '.join(EXAMPLES)})")
+        raise InputError(f"graph file {path!r} not found (built-in examples: {', '.join(EXAMPLES)})")
     graph = load(candidate)
     spec = parse_estimator(estimator)
     if spec is not None:

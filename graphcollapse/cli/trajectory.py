@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from ..errors import GraphCollapseError
+from ..errors import InputError
 from .common import add_estimator_argument, add_graph_argument, emit
 
 HELP = "exact errors E_k(t) for t = 0..T, and the closed form in t"
@@ -30,7 +30,7 @@ def run(args) -> int:
     from .common import load_graph
 
     if args.generations < 0:
-        raise GraphCollapseError(f"--generations must be >= 0, got {args.generations}")
+        raise InputError(f"--generations must be >= 0, got {args.generations}")
     graph = load_graph(args.graph, args.estimator)
     rec = family_for(graph).recurrence()
     values = trajectory(rec, args.generations)

@@ -18,7 +18,7 @@ from typing import Any, ClassVar, Mapping
 
 import sympy
 
-from ..errors import GraphCollapseError
+from ..errors import GraphCollapseError, InputError
 from ..expressions import to_exact
 from ..graph import InteractionGraph
 from ..operator import Recurrence
@@ -48,7 +48,7 @@ class Family(ABC):
     def __init__(self, spec: Mapping[str, Any], graph: InteractionGraph):
         unknown = set(spec) - set(self.keys) - {"family"}
         if unknown:
-            raise GraphCollapseError(
+            raise InputError(
                 f"estimator {self.name!r}: unknown field {sorted(unknown)[0]!r} (known: {', '.join(sorted(self.keys))})")
         self.spec = dict(spec)
         self.graph = graph
@@ -59,7 +59,7 @@ class Family(ABC):
         raw = self.spec.get(key, default)
         if raw is None:
             if required:
-                raise GraphCollapseError(f"estimator {self.name!r}: missing field {key!r}")
+                raise InputError(f"estimator {self.name!r}: missing field {key!r}")
             return None
         symbols = {s.name: s for s in self.graph.symbols}
         return to_exact(raw, symbols, where=f"estimator {self.name!r} {key}")
@@ -67,14 +67,14 @@ class Family(ABC):
     def positive(self, key: str, default: Any = None) -> sympy.Expr:
         value = self.value(key, default, required=True)
         if not value.free_symbols and not value.is_positive:
-            raise GraphCollapseError(f"estimator {self.name!r}: {key} must be positive, got {value}")
+            raise InputError(f"estimator {self.name!r}: {key} must be positive, got {value}")
         return value
 
     def model_value(self, values, k: int, field: str, *, what: str) -> sympy.Expr:
         """A per-model graph field that this family needs; clear error when absent."""
         value = None if values is None else values[k]
         if value is None:
-            raise GraphCollapseError(
+            raise InputError(
                 f"model {self.graph.ids[k]!r}: {self.name} needs its {field} ({what})")
         return value
 
@@ -93,14 +93,14 @@ def family_for(graph: InteractionGraph, estimator: Mapping[str, Any] | None = No
 
     Raises
     ------
-    GraphCollapseError
+    InputError
         If the family is unknown or its spec invalid.
     """
     spec = dict(estimator if estimator is not None else graph.estimator)
     name = spec.get("family", "gaussian_mean")
     cls = FAMILIES.get(name)
     if cls is None:
-        raise GraphCollapseError(f"estimator: unknown family {name!r} (known: {', '.join(sorted(FAMILIES))})")
+        raise InputError(f"estimator: unknown family {name!r} (known: {', '.join(sorted(FAMILIES))})")
     return cls(spec, graph)
 
 

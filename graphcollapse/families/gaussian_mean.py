@@ -26,7 +26,7 @@ from __future__ import annotations
 import numpy as np
 import sympy
 
-from ..errors import GraphCollapseError
+from ..errors import InputError
 from ..operator import Recurrence
 from .base import Family, register
 
@@ -46,7 +46,7 @@ class GaussianMean(Family):
     def parameters(self):
         d = self.positive("d", 1)
         if not d.free_symbols and not d.is_Integer:
-            raise GraphCollapseError(f"estimator {self.name!r}: d must be a positive integer, got {d}")
+            raise InputError(f"estimator {self.name!r}: d must be a positive integer, got {d}")
         return d, self.positive("sigma2", 1)
 
     def recurrence(self) -> Recurrence:
@@ -82,7 +82,7 @@ class GaussianMean(Family):
     def _float_recurrence(self, d: float, sigma2: float) -> Recurrence:
         g = self.graph
         if g.n is None:
-            raise GraphCollapseError(f"graph {g.name!r}: {self.name} needs sample sizes n for every model")
+            raise InputError(f"graph {g.name!r}: {self.name} needs sample sizes n for every model")
         n = np.asarray(g.n, dtype=float)
         sig = np.full(g.K, sigma2) if g.sigma2 is None else np.asarray(g.sigma2, dtype=float)
         W = g.weight_matrix_float()

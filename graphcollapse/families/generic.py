@@ -20,7 +20,7 @@ from typing import Mapping
 import numpy as np
 import sympy
 
-from ..errors import GraphCollapseError
+from ..errors import InputError
 from ..expressions import to_exact
 from ..operator import Recurrence
 from .base import Family, register
@@ -40,17 +40,17 @@ class Generic(Family):
         if isinstance(raw, Mapping):
             unknown = set(raw) - set(g.ids)
             if unknown:
-                raise GraphCollapseError(f"estimator 'generic' {key}: unknown model {sorted(unknown)[0]!r}")
+                raise InputError(f"estimator 'generic' {key}: unknown model {sorted(unknown)[0]!r}")
             missing = [i for i in g.ids if i not in raw]
             if missing:
-                raise GraphCollapseError(f"estimator 'generic' {key}: no value for model {missing[0]!r}")
+                raise InputError(f"estimator 'generic' {key}: no value for model {missing[0]!r}")
             values = [to_exact(raw[i], symbols, where=f"estimator 'generic' {key} of {i!r}") for i in g.ids]
         else:
             value = to_exact(raw, symbols, where=f"estimator 'generic' {key}")
             values = [value] * g.K
         for i, v in zip(g.ids, values):
             if not v.free_symbols and not v.is_positive:
-                raise GraphCollapseError(f"estimator 'generic' {key} of {i!r} must be positive, got {v}")
+                raise InputError(f"estimator 'generic' {key} of {i!r} must be positive, got {v}")
         return values
 
     def recurrence(self) -> Recurrence:

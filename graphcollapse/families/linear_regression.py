@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import sympy
 
-from ..errors import GraphCollapseError
+from ..errors import InputError
 from ..expressions import to_exact
 from ..operator import Recurrence
 from .base import Family, register
@@ -87,7 +87,7 @@ class LinearRegression(Family):
     def parameters(self):
         d = self.positive("d", 1)
         if not d.free_symbols and not d.is_Integer:
-            raise GraphCollapseError(f"estimator {self.name!r}: d must be a positive integer, got {d}")
+            raise InputError(f"estimator {self.name!r}: d must be a positive integer, got {d}")
         self._check_design(d)
         return d, self.positive("sigma2", 1)
 
@@ -96,23 +96,23 @@ class LinearRegression(Family):
         if raw is None or raw == "identity":
             return
         if not isinstance(raw, list) or not all(isinstance(r, list) for r in raw):
-            raise GraphCollapseError(
+            raise InputError(
                 f"estimator {self.name!r}: design_covariance must be \"identity\" or a d x d list of lists")
         symbols = {s.name: s for s in self.graph.symbols}
         matrix = sympy.Matrix([[to_exact(x, symbols, where=f"estimator {self.name!r} design_covariance")
                                 for x in row] for row in raw])
         if not d.free_symbols and matrix.shape != (int(d), int(d)):
-            raise GraphCollapseError(f"estimator {self.name!r}: design_covariance must be {d} x {d}, "
+            raise InputError(f"estimator {self.name!r}: design_covariance must be {d} x {d}, "
                                      f"got {matrix.rows} x {matrix.cols}")
         if matrix != matrix.T or (not matrix.free_symbols and not matrix.is_positive_definite):
-            raise GraphCollapseError(f"estimator {self.name!r}: design_covariance must be symmetric positive definite")
+            raise InputError(f"estimator {self.name!r}: design_covariance must be symmetric positive definite")
 
     def _count(self, value, d, where: str):
         """A sample count that feeds an OLS fit: it must be at least d + 2."""
         if value is None:
-            raise GraphCollapseError(f"{where}: {self.name} needs this sample count")
+            raise InputError(f"{where}: {self.name} needs this sample count")
         if not (value - d - 2).free_symbols and value - d - 2 < 0:
-            raise GraphCollapseError(
+            raise InputError(
                 f"{where}: {value} samples for an OLS fit in d = {d}; at least d + 2 = {d + 2} are needed "
                 f"(the expected risk is infinite below that)")
         return value
@@ -120,7 +120,7 @@ class LinearRegression(Family):
     def recurrence(self) -> Recurrence:
         g = self.graph
         if not g.is_exact:
-            raise GraphCollapseError(f"graph {g.name!r}: {self.name} needs an exact graph (rational weights, counts)")
+            raise InputError(f"graph {g.name!r}: {self.name} needs an exact graph (rational weights, counts)")
         d, sigma2 = self.parameters()
         K = g.K
         noise_of = [g.sigma2[k] if g.sigma2 and g.sigma2[k] is not None else sigma2 for k in range(K)]

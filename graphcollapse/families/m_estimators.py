@@ -40,7 +40,7 @@ from typing import Any, Mapping
 
 import sympy
 
-from ..errors import GraphCollapseError
+from ..errors import InputError
 from ..expressions import parse_expression
 from ..operator import Recurrence
 from .base import Family, register
@@ -86,7 +86,7 @@ def derive(logpdf: sympy.Expr, params: list[sympy.Symbol], variable: sympy.Symbo
             value = sympy.integrate(integrand, (variable, support[1], support[2]))
         value = _branch_at_truth(sympy.simplify(value), {shifted[q]: theta[q] for q in params})
         if value.has(sympy.Integral, sympy.Sum, sympy.Piecewise):
-            raise GraphCollapseError(f"M-estimator: could not evaluate the expectation of {f} in closed form")
+            raise InputError(f"M-estimator: could not evaluate the expectation of {f} in closed form")
         return value
 
     def expect(f, at: Mapping) -> sympy.Expr:
@@ -107,7 +107,7 @@ def derive(logpdf: sympy.Expr, params: list[sympy.Symbol], variable: sympy.Symbo
 
     mass = integrate(sympy.Integer(1), dict(theta))
     if mass != 1:
-        raise GraphCollapseError(f"M-estimator: the density exp(logpdf) sums/integrates to {mass}, not 1, "
+        raise InputError(f"M-estimator: the density exp(logpdf) sums/integrates to {mass}, not 1, "
                                  "at theta*; give a normalised log-density")
 
     p = len(params)
@@ -116,7 +116,7 @@ def derive(logpdf: sympy.Expr, params: list[sympy.Symbol], variable: sympy.Symbo
     H = sympy.Matrix(p, p, lambda i, j: expect(sympy.diff(grad[i], params[j]), truth).subs(truth))
     mean_score = [sympy.simplify(expect(g, truth).subs(truth)) for g in grad]
     if any(m != 0 for m in mean_score):
-        raise GraphCollapseError(
+        raise InputError(
             f"M-estimator: E[grad loss] at theta* is {mean_score}, not 0: theta* is not a fixed point of the "
             "estimator, so the first-order recursion around it does not apply")
     V = sympy.Matrix(p, p, lambda i, j: sympy.simplify(expect(grad[i] * grad[j], truth).subs(truth)))
@@ -201,22 +201,22 @@ class MEstimator(Family):
         """``θ*`` from the spec's ``"theta"``, exactly, keyed by the parameter symbols."""
         raw = self.spec.get("theta")
         if not isinstance(raw, Mapping):
-            raise GraphCollapseError(f"estimator {self.name!r}: give \"theta\", the true parameter values "
+            raise InputError(f"estimator {self.name!r}: give \"theta\", the true parameter values "
                                      f"({', '.join(p.name for p in params)})")
         names = {p.name: p for p in params}
         unknown = set(raw) - set(names)
         if unknown:
-            raise GraphCollapseError(f"estimator {self.name!r}: theta has unknown parameter {sorted(unknown)[0]!r} "
+            raise InputError(f"estimator {self.name!r}: theta has unknown parameter {sorted(unknown)[0]!r} "
                                      f"(parameters: {', '.join(names)})")
         missing = [n for n in names if n not in raw]
         if missing:
-            raise GraphCollapseError(f"estimator {self.name!r}: theta needs a value for {missing[0]!r}")
+            raise InputError(f"estimator {self.name!r}: theta needs a value for {missing[0]!r}")
         symbols = {s.name: s for s in self.graph.symbols}
         out = {}
         for name, p in names.items():
             value = parse_expression(str(raw[name]), symbols, where=f"estimator {self.name!r} theta {name}")
             if value.free_symbols:
-                raise GraphCollapseError(f"estimator {self.name!r}: theta {name} must be a number")
+                raise InputError(f"estimator {self.name!r}: theta {name} must be a number")
             out[p] = value
         return out
 
@@ -232,12 +232,12 @@ class MEstimator(Family):
     def recurrence(self) -> Recurrence:
         g = self.graph
         if not g.is_exact:
-            raise GraphCollapseError(f"graph {g.name!r}: {self.name} needs an exact graph")
+            raise InputError(f"graph {g.name!r}: {self.name} needs an exact graph")
         logpdf, params, variable, support = self.model()
         theta = self.true_parameter(params)
         H, V, G = derive(logpdf, params, variable, support, theta, self.loss_expression(params, variable))
         if H.det() == 0:
-            raise GraphCollapseError(f"estimator {self.name!r}: the Hessian H is singular at theta*")
+            raise InputError(f"estimator {self.name!r}: the Hessian H is singular at theta*")
         Hinv = H.inv()
         M = (-Hinv * G).applyfunc(sympy.simplify)
         sandwich = (Hinv * V * Hinv).applyfunc(sympy.simplify)
@@ -309,15 +309,15 @@ class Custom(MEstimator):
         params_raw = self.spec.get("params")
         if not isinstance(params_raw, list) or not params_raw or not all(
                 isinstance(p, str) and p.isidentifier() for p in params_raw):
-            raise GraphCollapseError("estimator 'custom': \"params\" must be a non-empty list of parameter names")
+            raise InputError("estimator 'custom': \"params\" must be a non-empty list of parameter names")
         variable_name = self.spec.get("variable", "x")
         if not isinstance(variable_name, str) or not variable_name.isidentifier() or variable_name in params_raw:
-            raise GraphCollapseError("estimator 'custom': \"variable\" must be a name distinct from the parameters")
+            raise InputError("estimator 'custom': \"variable\" must be a name distinct from the parameters")
         support = _support(self.spec.get("support", "real"))
         variable = sympy.Symbol(variable_name, real=True)
         params = [sympy.Symbol(p, real=True) for p in params_raw]
         if "logpdf" not in self.spec:
-            raise GraphCollapseError("estimator 'custom': give \"logpdf\", the log-density of one observation")
+            raise InputError("estimator 'custom': give \"logpdf\", the log-density of one observation")
         symbols = {p.name: p for p in params} | {variable.name: variable, "pi": sympy.pi}
         logpdf = parse_expression(str(self.spec["logpdf"]), symbols, where="estimator 'custom' logpdf",
                                   functions={"log": sympy.log, "exp": sympy.exp, "factorial": sympy.factorial})
@@ -337,5 +337,5 @@ def _support(raw):
         lo, hi = (sympy.oo * (1 if str(v) == "oo" else -1) if str(v) in ("oo", "-oo")
                   else parse_expression(str(v), {}, where="estimator 'custom' support") for v in raw)
         return ("interval", lo, hi)
-    raise GraphCollapseError("estimator 'custom': support must be \"real\", \"positive\", \"integers\", "
+    raise InputError("estimator 'custom': support must be \"real\", \"positive\", \"integers\", "
                              "[lo, hi] or {\"values\": [...]}")

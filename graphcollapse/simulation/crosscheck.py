@@ -50,7 +50,7 @@ from functools import cached_property
 
 import numpy as np
 
-from ..errors import GraphCollapseError
+from ..errors import InputError
 from ..graph import InteractionGraph
 from .inference import LateWindow, holm, z_test
 from .prediction import Prediction, predict
@@ -132,9 +132,9 @@ def _skewness(draws: np.ndarray) -> np.ndarray:
 def check_levels(alpha: float, rel_tol: float) -> None:
     """Reject a family-wise level outside (0, 1) or a negative relative tolerance."""
     if not 0 < alpha < 1:
-        raise GraphCollapseError(f"the family-wise level must lie in (0, 1), got {alpha}")
+        raise InputError(f"the family-wise level must lie in (0, 1), got {alpha}")
     if not rel_tol >= 0:
-        raise GraphCollapseError(f"the relative tolerance must be >= 0, got {rel_tol}")
+        raise InputError(f"the relative tolerance must be >= 0, got {rel_tol}")
 
 
 def cross_check(graph: InteractionGraph, result: SimulationResult, predicted: Prediction | None = None, *,
@@ -161,16 +161,16 @@ def cross_check(graph: InteractionGraph, result: SimulationResult, predicted: Pr
     CrossCheck
     """
     if result.graph is not graph and result.graph != graph:
-        raise GraphCollapseError("cross_check: the simulation result belongs to another graph")
+        raise InputError("cross_check: the simulation result belongs to another graph")
     if result.replications < 2:
-        raise GraphCollapseError("cross_check needs at least 2 replications")
+        raise InputError("cross_check needs at least 2 replications")
     check_levels(alpha, rel_tol)
     T = result.generations
     reference = predict(graph, T) if reference is None else reference
     predicted = reference if predicted is None else predicted
     for name, value in (("prediction", predicted), ("reference", reference)):
         if value.trajectory.shape != result.mean_error.shape:
-            raise GraphCollapseError(f"cross_check: the {name} covers {value.generations} generations of "
+            raise InputError(f"cross_check: the {name} covers {value.generations} generations of "
                                      f"{value.trajectory.shape[1]} models, the simulation {T} of {graph.K}")
     window = LateWindow.for_run(T, reference.period)
     R = result.replications

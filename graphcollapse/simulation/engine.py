@@ -27,7 +27,7 @@ from typing import Callable
 
 import numpy as np
 
-from ..errors import GraphCollapseError
+from ..errors import GraphCollapseError, InputError
 from ..graph import InteractionGraph
 from . import gaussian_mean, general_m, mestimators, regression  # noqa: F401  (register the kernels)
 from .kernels import Kernel, kernel_for
@@ -87,13 +87,13 @@ def simulate(graph: InteractionGraph, generations: int, replications: int, seed=
 
     Raises
     ------
-    GraphCollapseError
+    InputError
         For symbolic graphs, fractional sample counts, families without a
         sampler, OLS fits on fewer than ``d + 2`` samples, bad arguments.
     """
     generations, replications = _count(generations, "generations", 0), _count(replications, "replications", 1)
     if method not in METHODS:
-        raise GraphCollapseError(f'method must be "samples" or "sufficient", not {method!r}')
+        raise InputError(f'method must be "samples" or "sufficient", not {method!r}')
     workers = min(8, os.cpu_count() or 1) if workers is None else _count(workers, "workers", 1)
     plan = make_plan(graph)
     kernel = kernel_for(plan)
@@ -155,7 +155,7 @@ def _generation(kernel: Kernel, streams: BlockStreams, theta, layout: Layout, me
 
 def _count(value, name: str, least: int) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < least:
-        raise GraphCollapseError(f"{name} must be an integer >= {least}, got {value!r}")
+        raise InputError(f"{name} must be an integer >= {least}, got {value!r}")
     return int(value)
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..errors import GraphCollapseError
+from ..errors import InputError
 from .kernels import Kernel, register
 from .plan import spec_number
 
@@ -29,7 +29,7 @@ def dimension(plan) -> int:
     """The integer ``d`` of an estimator spec (default 1)."""
     d = spec_number(plan.graph, plan.spec, "d", 1, family=plan.family)
     if d != int(d) or d < 1:
-        raise GraphCollapseError(f"estimator {plan.family!r}: d must be a positive integer, got {d:g}")
+        raise InputError(f"estimator {plan.family!r}: d must be a positive integer, got {d:g}")
     return int(d)
 
 

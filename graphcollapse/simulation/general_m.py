@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..errors import GraphCollapseError
+from ..errors import InputError
 from .inversion import interval_scale, invert_interval, invert_table
 from .kernels import Kernel, register
 from .logdensity import compile_family
@@ -76,7 +76,7 @@ class LossKernel(Kernel):
         return (self.draw(streams, theta, m),)
 
     def sufficient(self, streams, theta, count, noise):  # never called: has_sufficient is False
-        raise GraphCollapseError(f"estimator {self.where}: no sufficient-statistic sampler")
+        raise InputError(f"estimator {self.where}: no sufficient-statistic sampler")
 
     def fit(self, stats, count):
         """Fits of samples ``stats[0]`` (shape ``(replications, slots, m)``), started at ``θ*``.

@@ -49,7 +49,7 @@ import numpy as np
 from scipy.integrate import quad
 from scipy.stats.sampling import NumericalInversePolynomial
 
-from ..errors import GraphCollapseError
+from ..errors import InputError
 
 __all__ = ["invert_table", "invert_interval", "interval_scale", "MASS_TOLERANCE", "PANELS", "U_TOLERANCE"]
 
@@ -123,7 +123,7 @@ def _check_mass(total: np.ndarray, theta: np.ndarray, where: str, tolerance: flo
     bad = ~(np.abs(total - 1) <= tolerance)
     if bad.any():
         r = int(np.flatnonzero(bad)[0])
-        raise GraphCollapseError(
+        raise InputError(
             f"estimator {where}: exp(logpdf) has total mass {total[r]:.12g}, not 1, at theta = "
             f"{np.array2string(theta[r], precision=6)}, a value a fit reached; the simulator needs a "
             "density normalised for every parameter value")
@@ -247,7 +247,7 @@ def _pinv(logpdf: LogPdf, theta: np.ndarray, lo: float, hi: float, where: str):
         density = _OneDensity(logpdf, theta)
         generator = NumericalInversePolynomial(density, domain=(lo, hi))
     except Exception as exc:  # UNU.RAN reports a density it cannot set up with several error types
-        raise GraphCollapseError(f"estimator {where}: cannot invert the density at theta = "
+        raise InputError(f"estimator {where}: cannot invert the density at theta = "
                                  f"{np.array2string(theta, precision=6)} ({exc})") from None
     # UNU.RAN normalises whatever it is given, so the mass is checked separately, by adaptive
     # quadrature between the generator's own quantiles (they show quad where the mass is).

@@ -20,7 +20,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from ..errors import GraphCollapseError
+from ..errors import InputError
 from .plan import Layout, Plan
 from .streams import BlockStreams
 
@@ -46,7 +46,7 @@ def kernel_for(plan: Plan) -> "Kernel":
     if cls is not None and plan.spec.get("loss") is not None and not cls.fits_loss:
         cls = KERNELS["custom"]     # a built-in density fitted with another loss: the general M-estimator
     if cls is None:
-        raise GraphCollapseError(f"the simulator has no sampler for the family {plan.family!r} "
+        raise InputError(f"the simulator has no sampler for the family {plan.family!r} "
                                  f"(it simulates: {', '.join(sorted(KERNELS))})")
     return cls(plan)
 

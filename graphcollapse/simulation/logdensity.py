@@ -28,7 +28,7 @@ from typing import Callable
 import numpy as np
 import sympy
 
-from ..errors import GraphCollapseError
+from ..errors import GraphCollapseError, InputError
 from ..graph import InteractionGraph
 
 __all__ = ["CompiledFamily", "compile_family"]
@@ -101,7 +101,7 @@ def compile_family(graph: InteractionGraph) -> CompiledFamily:
 
     Raises
     ------
-    GraphCollapseError
+    InputError
         If the family is not an M-estimator, or its spec or true parameter is invalid.
     """
     from ..families import family_for
@@ -109,7 +109,7 @@ def compile_family(graph: InteractionGraph) -> CompiledFamily:
 
     family = family_for(graph)
     if not isinstance(family, MEstimator):
-        raise GraphCollapseError(f"estimator {family.name!r} is not an M-estimator family")
+        raise InputError(f"estimator {family.name!r} is not an M-estimator family")
     logpdf, params, variable, support = family.model()
     theta = family.true_parameter(params)
     loss = family.loss_expression(params, variable)
@@ -118,7 +118,7 @@ def compile_family(graph: InteractionGraph) -> CompiledFamily:
     derivatives = [loss] + [sympy.diff(loss, q) for q in params] + \
         [sympy.diff(loss, a, b) for a in params for b in params]
     if any(d.has(sympy.DiracDelta, sympy.Derivative, sympy.Subs) for d in derivatives):
-        raise GraphCollapseError(f"estimator {family.name!r}: the simulator needs a loss that is twice "
+        raise InputError(f"estimator {family.name!r}: the simulator needs a loss that is twice "
                                  "differentiable in the parameters")
     args = [variable] + list(params)
     modules = ["scipy", "numpy"]

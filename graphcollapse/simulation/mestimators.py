@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..errors import GraphCollapseError
+from ..errors import InputError
 from ..expressions import to_exact
 from .kernels import Kernel, register
 from .plan import _as_float
@@ -51,23 +51,23 @@ def true_parameter(plan, names: tuple[tuple[str, ...], ...]) -> tuple[np.ndarray
     family = plan.family
     raw = plan.spec.get("theta")
     if raw is None:
-        raise GraphCollapseError(f"estimator {family!r}: give the true parameter \"theta\" to simulate")
+        raise InputError(f"estimator {family!r}: give the true parameter \"theta\" to simulate")
     symbols = {s.name: s for s in plan.graph.symbols}
     if isinstance(raw, (list, tuple)):
         if len(raw) != len(names):
-            raise GraphCollapseError(f"estimator {family!r}: theta needs {len(names)} values, got {len(raw)}")
+            raise InputError(f"estimator {family!r}: theta needs {len(names)} values, got {len(raw)}")
         pairs = [(keys[0], value) for keys, value in zip(names, raw)]
     elif isinstance(raw, dict):
         pairs = []
         for keys in names:
             found = [key for key in keys if key in raw]
             if len(found) != 1:
-                raise GraphCollapseError(f"estimator {family!r}: theta needs exactly one of {', '.join(keys)}")
+                raise InputError(f"estimator {family!r}: theta needs exactly one of {', '.join(keys)}")
             pairs.append((found[0], raw[found[0]]))
     elif len(names) == 1:
         pairs = [(names[0][0], raw)]
     else:
-        raise GraphCollapseError(f"estimator {family!r}: theta must be a mapping of {len(names)} values")
+        raise InputError(f"estimator {family!r}: theta must be a mapping of {len(names)} values")
     values = [_as_float(to_exact(v, symbols, where=f"estimator {family!r} theta {key}"),
                         f"estimator {family!r} theta {key}") for key, v in pairs]
     return np.array(values, dtype=float), tuple(key for key, _ in pairs)
@@ -78,7 +78,7 @@ def _check_range(kernel, lo=0.0, hi=np.inf):
     theta = kernel.truth
     bad = (theta <= lo) | (theta >= hi)
     if bad.any():
-        raise GraphCollapseError(f"estimator {kernel.name!r}: true parameter {theta[bad][0]:g} is outside its range")
+        raise InputError(f"estimator {kernel.name!r}: true parameter {theta[bad][0]:g} is outside its range")
 
 
 class _Counting(Kernel):
@@ -157,7 +157,7 @@ class GaussianKernel(Kernel):
         self.truth, keys = true_parameter(plan, (("mu", "mean", "loc"), ("sigma2", "variance", "var", "sigma")))
         self.by_sd = keys[1] == "sigma"
         if self.truth[1] <= 0:
-            raise GraphCollapseError(f"estimator {self.name!r}: the variance must be positive")
+            raise InputError(f"estimator {self.name!r}: the variance must be positive")
 
     def _variance(self, theta):
         spread = theta[..., 1:2]

@@ -37,7 +37,7 @@ from typing import Callable
 import numpy as np
 from scipy.optimize import minimize
 
-from ..errors import GraphCollapseError
+from ..errors import InputError
 
 __all__ = ["fit_rows", "MAX_ITERATIONS"]
 
@@ -147,7 +147,7 @@ def _fallback(loss: Loss, sample: np.ndarray, theta: np.ndarray, where: str) -> 
                           options={"xatol": 1e-10, "fatol": 1e-12, "maxiter": 4000 * theta.size})
         found = result.success and np.isfinite(result.fun) and _is_minimum(total, result.x, result.fun)
     if not found:
-        raise GraphCollapseError(
+        raise InputError(
             f"estimator {where}: the fit has no minimiser for a sample of {sample.size} values "
             "(the estimate does not exist for it; increase the sample size)")
     return result.x

@@ -29,7 +29,7 @@ from functools import cached_property
 import numpy as np
 import sympy
 
-from ..errors import GraphCollapseError
+from ..errors import GraphCollapseError, InputError
 from ..expressions import to_exact
 from ..graph import InteractionGraph
 
@@ -135,7 +135,7 @@ def spec_number(graph: InteractionGraph, spec: dict, key: str, default=None, *, 
 def _as_float(value, where: str) -> float:
     if isinstance(value, sympy.Basic) and value.free_symbols:
         names = ", ".join(sorted(s.name for s in value.free_symbols))
-        raise GraphCollapseError(f"{where} depends on the symbols {names}: substitute numbers before simulating")
+        raise InputError(f"{where} depends on the symbols {names}: substitute numbers before simulating")
     return float(value)
 
 
@@ -143,7 +143,7 @@ def _as_count(value, where: str) -> int:
     number = _as_float(value, where)
     rounded = round(number)
     if abs(number - rounded) > 1e-9 * max(1.0, abs(number)) or rounded < 0:
-        raise GraphCollapseError(f"{where} = {value} is not a whole number of samples; "
+        raise InputError(f"{where} = {value} is not a whole number of samples; "
                                  "the simulator draws whole samples")
     return int(rounded)
 
@@ -157,7 +157,7 @@ def make_plan(graph: InteractionGraph) -> Plan:
 
     Raises
     ------
-    GraphCollapseError
+    InputError
         If a weight, size or variance is symbolic, or a sample count is not a
         whole number (pooled counts are ``w_kj n_k``).
     """
@@ -167,7 +167,7 @@ def make_plan(graph: InteractionGraph) -> Plan:
     K = graph.K
     if graph.free_symbols:
         names = ", ".join(sorted(s.name for s in graph.free_symbols))
-        raise GraphCollapseError(f"graph {graph.name!r} has symbolic weights ({names}): "
+        raise InputError(f"graph {graph.name!r} has symbolic weights ({names}): "
                                  "substitute numbers before simulating")
     sigma2 = spec_number(graph, spec, "sigma2", 1, family=family)
     n = _values(graph.n, K)
@@ -181,7 +181,7 @@ def make_plan(graph: InteractionGraph) -> Plan:
 
     def size(value, k, field):
         if value is None:
-            raise GraphCollapseError(f"model {ids[k]!r}: the simulator needs its {field}")
+            raise InputError(f"model {ids[k]!r}: the simulator needs its {field}")
         return _as_count(value, f"model {ids[k]!r} {field}")
 
     slots = []  # (model, source, weight, count, noise)
@@ -208,7 +208,7 @@ def make_plan(graph: InteractionGraph) -> Plan:
     for k, j, w, count, _ in slots:
         if count == 0:
             source = "real data" if j == REAL else f"edge {ids[j]}->{ids[k]}"
-            raise GraphCollapseError(f"model {ids[k]!r}: {source} has weight {w:g} but no samples")
+            raise InputError(f"model {ids[k]!r}: {source} has weight {w:g} but no samples")
     model, source, weight, count, noise = (np.array(column) for column in zip(*slots))
     step = Layout(source=source.astype(np.int64), model=model.astype(np.int64), weight=weight.astype(float),
                   count=count.astype(np.int64), noise=noise.astype(float), K=K)

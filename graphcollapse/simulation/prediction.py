@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..errors import GraphCollapseError
+from ..errors import GraphCollapseError, InputError
 from ..graph import InteractionGraph
 
 __all__ = ["Prediction", "predict"]
@@ -70,7 +70,7 @@ def _float(value, what: str) -> float:
     try:
         return float(value)
     except (TypeError, ValueError):
-        raise GraphCollapseError(f"{what} = {value} is not a number: substitute the graph's symbols first") from None
+        raise InputError(f"{what} = {value} is not a number: substitute the graph's symbols first") from None
 
 
 def predict(graph: InteractionGraph, generations: int) -> Prediction:
@@ -78,7 +78,7 @@ def predict(graph: InteractionGraph, generations: int) -> Prediction:
 
     Raises
     ------
-    GraphCollapseError
+    InputError
         If the graph has symbols, or the family is unknown to the solvers.
     """
     from ..analysis import analyze
@@ -86,7 +86,7 @@ def predict(graph: InteractionGraph, generations: int) -> Prediction:
 
     if graph.free_symbols:
         names = ", ".join(sorted(s.name for s in graph.free_symbols))
-        raise GraphCollapseError(f"graph {graph.name!r} has symbolic weights ({names}): substitute numbers first")
+        raise InputError(f"graph {graph.name!r} has symbolic weights ({names}): substitute numbers first")
     analysis = analyze(graph)
     values = trajectory(analysis.recurrence, generations)
     table = np.array([[_float(v, f"E_{graph.ids[k]}({t})") for k, v in enumerate(row)]

@@ -26,14 +26,14 @@ Examples
 >>> OLSKernel(make_plan(g))
 Traceback (most recent call last):
 ...
-graphcollapse.errors.GraphCollapseError: model 'A': OLS on 3 samples in generation 0 (d = 2) has infinite expected ...
+graphcollapse.errors.InputError: model 'A': OLS on 3 samples in generation 0 (d = 2) has infinite expected ...
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from ..errors import GraphCollapseError
+from ..errors import GraphCollapseError, InputError
 from .gaussian_mean import dimension
 from .kernels import Kernel, register
 
@@ -64,7 +64,7 @@ class OLSKernel(Kernel):
         small = np.flatnonzero(sizes < d + 2)
         if small.size:
             k = int(owners[small[0]])
-            raise GraphCollapseError(
+            raise InputError(
                 f"model {self.plan.graph.ids[k]!r}: OLS on {int(sizes[small[0]])} samples {what} (d = {d}) has "
                 f"infinite expected error; every fit needs at least d + 2 = {d + 2} samples")
 

@@ -18,7 +18,7 @@ import math
 
 import numpy as np
 
-from ..errors import GraphCollapseError
+from ..errors import GraphCollapseError, InputError
 from ..reports.json_report import float_or_none
 
 __all__ = ["check_text", "check_to_dict", "check_plot", "require_matplotlib", "SHOWN_GENERATIONS"]
@@ -154,7 +154,7 @@ def require_matplotlib():
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
     except ImportError:
-        raise GraphCollapseError("--plot needs matplotlib: pip install graphcollapse[plot]") from None
+        raise InputError("--plot needs matplotlib: pip install graphcollapse[plot]") from None
     return plt
 
 
@@ -163,7 +163,7 @@ def check_plot(check, path) -> None:
 
     Raises
     ------
-    GraphCollapseError
+    InputError
         If matplotlib is not installed.
     """
     plt = require_matplotlib()

@@ -41,7 +41,7 @@ import numpy as np
 import scipy.sparse as sp
 import sympy
 
-from ..errors import GraphCollapseError
+from ..errors import InputError
 from ..operator import Recurrence, rows_to_matrix
 from ..topology import Topology
 from .presentation import tidy
@@ -152,7 +152,7 @@ def growth_rates(rec: Recurrence, *, topology: Topology | None = None) -> tuple:
     :func:`cesaro_slopes`.
     """
     if not (rec.is_kronecker and rec.is_identity_propagation):
-        raise GraphCollapseError("growth_rates needs M = I and the Kronecker form; use cesaro_slopes")
+        raise InputError("growth_rates needs M = I and the Kronecker form; use cesaro_slopes")
     top = topology or Topology(rec.graph)
     K = rec.K
     exact = rec.exact

@@ -35,7 +35,7 @@ import numpy as np
 import scipy.sparse as sp
 import sympy
 
-from ..errors import GraphCollapseError
+from ..errors import InputError
 from ..linalg.exact_solve import solve_exact, solve_stein
 from ..operator import Recurrence
 from ..topology import Topology
@@ -105,7 +105,7 @@ def _mpmath_limits(rec: Recurrence, top: Topology, bounded, dps: int) -> tuple:
     from ..linalg.stein_float import exact_to_mpf
 
     if rec.symbols:
-        raise GraphCollapseError("mpmath limits need numeric weights (no free symbols)")
+        raise InputError("mpmath limits need numeric weights (no free symbols)")
     models = [int(k) for k in np.flatnonzero(_bounded_models(rec, top, bounded))]
     out: list[Any] = [None] * rec.K
     if not models:
@@ -148,9 +148,9 @@ def limit_covariance(rec: Recurrence, *, topology: Topology | None = None, bound
     if arithmetic is None:
         arithmetic = "exact" if rec.exact else "float"
     if arithmetic not in ("exact", "float"):
-        raise GraphCollapseError(f"arithmetic must be 'exact' or 'float', not {arithmetic!r}")
+        raise InputError(f"arithmetic must be 'exact' or 'float', not {arithmetic!r}")
     if arithmetic == "exact" and not rec.exact:
-        raise GraphCollapseError("exact limits need an exact graph; this one has float weights")
+        raise InputError("exact limits need an exact graph; this one has float weights")
     if not models:
         return ({} if arithmetic == "exact" else np.zeros((0, 0))), models
     if arithmetic == "float":

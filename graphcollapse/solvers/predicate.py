@@ -43,7 +43,7 @@ import scipy.sparse as sp
 import sympy
 from sympy.logic.boolalg import SOPform
 
-from ..errors import GraphCollapseError
+from ..errors import GraphCollapseError, InputError
 from ..graph import InteractionGraph
 from ..topology import collapsing_support
 
@@ -146,7 +146,7 @@ def collapse_predicate(graph: InteractionGraph, estimator=None, *, with_limits: 
 
     Raises
     ------
-    GraphCollapseError
+    InputError
         For float graphs, families with ``M ≠ I`` or diagonal rules (their
         verdict is spectral, not a support question), or more than
         :data:`MAX_ATOMS` atoms.
@@ -154,11 +154,11 @@ def collapse_predicate(graph: InteractionGraph, estimator=None, *, with_limits: 
     from ..families import family_for
 
     if not graph.is_exact:
-        raise GraphCollapseError("the collapse predicate needs an exact graph")
+        raise InputError("the collapse predicate needs an exact graph")
     family = family_for(graph, estimator)
     rec = family.recurrence()
     if not (rec.is_kronecker and rec.is_identity_propagation):
-        raise GraphCollapseError(
+        raise InputError(
             f"estimator {rec.family!r}: the collapse predicate over symbolic weights is available for M = I "
             "families; substitute the symbols and use the exact spectral verdict")
     weights = list(graph.weights) + list(graph.real)
@@ -168,7 +168,7 @@ def collapse_predicate(graph: InteractionGraph, estimator=None, *, with_limits: 
             if a not in atoms:
                 atoms.append(a)
     if len(atoms) > MAX_ATOMS:
-        raise GraphCollapseError(f"the weights have {len(atoms)} distinct factors; the predicate handles at most {MAX_ATOMS}")
+        raise InputError(f"the weights have {len(atoms)} distinct factors; the predicate handles at most {MAX_ATOMS}")
     symbols = sorted(graph.free_symbols, key=lambda s: s.name)
     weight_atoms = [[atoms.index(a) for a in _atoms_of(w)] for w in weights]
     E = graph.num_edges
@@ -190,7 +190,7 @@ def collapse_predicate(graph: InteractionGraph, estimator=None, *, with_limits: 
         else:
             feasible.append((pattern, solution, verdict(pattern)))
     if not feasible:
-        raise GraphCollapseError("no assignment of the symbols keeps every weight in [0, 1]")
+        raise InputError("no assignment of the symbols keeps every weight in [0, 1]")
     variables = [sympy.Dummy(f"z{i}") for i in range(len(atoms))]
     back = {}
     for var, atom in zip(variables, atoms):

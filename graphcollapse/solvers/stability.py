@@ -32,7 +32,7 @@ from dataclasses import dataclass
 import numpy as np
 import sympy
 
-from ..errors import GraphCollapseError
+from ..errors import InputError
 from ..operator import Recurrence, rows_to_matrix
 from ..topology import Topology
 
@@ -144,7 +144,7 @@ def _spectral_stability(rec: Recurrence, top: Topology, topological: np.ndarray)
     from ..linalg.spectral import spectral_radius
 
     if not rec.exact:
-        raise GraphCollapseError(
+        raise InputError(
             f"estimator {rec.family!r}: the exact spectral verdict needs an exact graph (rational weights)")
 
     radii = []

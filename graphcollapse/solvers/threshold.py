@@ -35,7 +35,7 @@ from typing import Mapping
 import sympy
 from sympy.polys.matrices import DomainMatrix
 
-from ..errors import GraphCollapseError
+from ..errors import InputError
 from ..graph import InteractionGraph, from_dict
 from ..topology import Topology
 
@@ -108,9 +108,9 @@ def sample_size_threshold(graph: InteractionGraph, model: str | None = None,
     from .stability import component_operator
 
     if not graph.is_exact or graph.free_symbols:
-        raise GraphCollapseError(f"graph {graph.name!r}: the threshold needs numeric exact counts (no free symbols)")
+        raise InputError(f"graph {graph.name!r}: the threshold needs numeric exact counts (no free symbols)")
     if model is not None and model not in graph.index:
-        raise GraphCollapseError(f"threshold: unknown model {model!r}")
+        raise InputError(f"threshold: unknown model {model!r}")
     scaled, lam = _scaled_graph(graph, model)
     rec = recurrence(scaled, estimator)
     top = Topology(graph)
@@ -133,7 +133,7 @@ def sample_size_threshold(graph: InteractionGraph, model: str | None = None,
         stable = all(spectral_radius(L.subs(lam, probe)).comparison_with_one < 0 for L in operators)
         intervals.append((lo, hi, stable))
     if not intervals[-1][2]:
-        raise GraphCollapseError(f"graph {graph.name!r}: unstable for every large scale although no closed class "
+        raise InputError(f"graph {graph.name!r}: unstable for every large scale although no closed class "
                                  "lies upstream; this contradicts MODEL.md 4 — please report it")
     last_unstable = max((i for i, (_, _, ok) in enumerate(intervals) if not ok), default=None)
     if last_unstable is None:
@@ -203,7 +203,7 @@ def _critical_roots(L: sympy.Matrix, lam: sympy.Symbol) -> list:
     res = sympy.resultant(P.as_expr(), Q.as_expr(), _Z)
     res = sympy.Poly(sympy.expand(res), lam)
     if res.is_zero:
-        raise GraphCollapseError("threshold: the operator keeps an eigenvalue pair (z, 1/z) for every scale")
+        raise InputError("threshold: the operator keeps an eigenvalue pair (z, 1/z) for every scale")
     roots = []
     for factor, _ in res.factor_list()[1]:
         for r in sympy.Poly(factor, lam).real_roots():
@@ -219,7 +219,7 @@ def _rational_between(lo, hi) -> sympy.Rational:
     b = sympy.Rational(str(sympy.N(hi, 40)))
     mid = (a + b) / 2
     if not (lo < mid < hi):  # pragma: no cover - 40 digits separate distinct algebraic numbers here
-        raise GraphCollapseError("threshold: critical points too close to separate")
+        raise InputError("threshold: critical points too close to separate")
     return mid
 
 

@@ -37,7 +37,7 @@ import numpy as np
 import sympy
 from sympy.polys.matrices import DomainMatrix
 
-from ..errors import GraphCollapseError
+from ..errors import GraphCollapseError, InputError
 from ..operator import Recurrence
 from .presentation import tidy
 
@@ -55,7 +55,7 @@ def trajectory(rec: Recurrence, generations: int) -> tuple[tuple, ...]:
     Exact for exact graphs, float for float graphs.
     """
     if generations < 0:
-        raise GraphCollapseError(f"generations must be non-negative, got {generations}")
+        raise InputError(f"generations must be non-negative, got {generations}")
     if not rec.exact:
         S = np.asarray(rec.initial_state(), dtype=float)
         out = [rec.errors(S)]
@@ -170,12 +170,12 @@ def closed_form(rec: Recurrence, models: Sequence[int] | None = None) -> tuple:
 
     Raises
     ------
-    GraphCollapseError
+    InputError
         For float graphs, or when the recursion a model depends on has more
         than :data:`CLOSED_FORM_MAX_DIMENSION` entries.
     """
     if not rec.exact:
-        raise GraphCollapseError("closed forms need an exact graph")
+        raise InputError("closed forms need an exact graph")
     index, rows, noise, initial = rec.vech_system(range(rec.K))
     forms = rec.vech_trace(index)
     chosen = range(rec.K) if models is None else models
@@ -184,7 +184,7 @@ def closed_form(rec: Recurrence, models: Sequence[int] | None = None) -> tuple:
     for k in chosen:
         keep = _dependencies(rows, set(forms[k]))
         if len(keep) + 1 > CLOSED_FORM_MAX_DIMENSION:
-            raise GraphCollapseError(
+            raise InputError(
                 f"model {rec.ids[k]!r}: its recursion has {len(keep)} entries; closed forms are limited to "
                 f"{CLOSED_FORM_MAX_DIMENSION - 1} (use trajectory for exact values)")
         local = {u: i for i, u in enumerate(keep)}

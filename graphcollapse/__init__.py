@@ -12,21 +12,21 @@ Examples
 
 __version__ = "0.1.0"
 
-from .errors import GraphCollapseError, InternalConsistencyError
-from .graph import InteractionGraph, from_dict, from_json, from_matrix, from_networkx, load
-from .topology import Topology
-from .verdict import collapsing, theorem_a
-from .families import FAMILIES, family_for, recurrence
-from .operator import Recurrence
-from .solvers.stability import stability
-from .solvers.limits import limits
-from .solvers.growth import cesaro_slopes, growth_rates
-from .solvers.trajectory import closed_form, trajectory
-from .solvers.predicate import collapse_predicate
-from .solvers.threshold import sample_size_threshold
-from .linalg.spectral import spectral_radius
-from .analysis import Analysis, analyze
-from .simulation import cross_check, simulate
+from graphcollapse.errors import GraphCollapseError, InternalConsistencyError
+from graphcollapse.graph import InteractionGraph, from_dict, from_json, from_matrix, from_networkx, load
+from graphcollapse.topology import Topology
+from graphcollapse.verdict import collapsing, theorem_a
+from graphcollapse.estimators import FAMILIES, family_for, recurrence
+from graphcollapse.recurrence.operator import Recurrence
+from graphcollapse.solvers.stability import stability
+from graphcollapse.solvers.limits import limits
+from graphcollapse.solvers.growth import cesaro_slopes, growth_rates
+from graphcollapse.solvers.trajectory import closed_form, trajectory
+from graphcollapse.solvers.predicate import collapse_predicate
+from graphcollapse.solvers.threshold import sample_size_threshold
+from graphcollapse.linalg.spectral import spectral_radius
+from graphcollapse.analysis import Analysis, analyze
+from graphcollapse.simulation import cross_check, simulate
 
 __all__ = [
     "__version__",

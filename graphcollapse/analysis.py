@@ -24,16 +24,16 @@ from typing import Any, Mapping
 
 import sympy
 
-from .families import family_for
-from .families.base import Family
-from .graph import InteractionGraph
-from .operator import Recurrence
-from .solvers.growth import NotSemisimpleError, cesaro_slopes, geometric_constant, growth_rates
-from .solvers.limits import limits as solve_limits
-from .solvers.predicate import CollapsePredicate, collapse_predicate
-from .solvers.stability import Stability, stability
-from .topology import Topology
-from .verdict import Verdict, theorem_a
+from graphcollapse.estimators import family_for
+from graphcollapse.estimators.base import Family
+from graphcollapse.graph import InteractionGraph
+from graphcollapse.recurrence.operator import Recurrence
+from graphcollapse.solvers.growth import NotSemisimpleError, cesaro_slopes, geometric_constant, growth_rates
+from graphcollapse.solvers.limits import limits as solve_limits
+from graphcollapse.solvers.predicate import CollapsePredicate, collapse_predicate
+from graphcollapse.solvers.stability import Stability, stability
+from graphcollapse.topology import Topology
+from graphcollapse.verdict import Verdict, theorem_a
 
 __all__ = ["Analysis", "ModelResult", "analyze"]
 
@@ -103,7 +103,7 @@ class Analysis:
 
     def to_dict(self) -> dict:
         """The JSON contract of ``graphcollapse analyze --json``."""
-        from .reports.json_report import analysis_to_dict
+        from graphcollapse.presentation.reports.json_report import analysis_to_dict
 
         return analysis_to_dict(self)
 

@@ -32,9 +32,9 @@ import scipy.sparse as sp
 import sympy
 from scipy.sparse import csgraph
 
-from .graph import InteractionGraph
-from .linalg import domain
-from .solvers.presentation import tidy
+from graphcollapse.graph import InteractionGraph
+from graphcollapse.linalg import domain
+from graphcollapse.numbers.canonical import tidy
 
 __all__ = ["Topology", "collapsing_support"]
 

@@ -36,10 +36,10 @@ import numpy as np
 import scipy.sparse as sp
 import sympy
 
-from .errors import InternalConsistencyError
-from .graph import InteractionGraph
-from .linalg import domain
-from .topology import Topology, collapsing_support
+from graphcollapse.errors import InternalConsistencyError
+from graphcollapse.graph import InteractionGraph
+from graphcollapse.linalg import domain
+from graphcollapse.topology import Topology, collapsing_support
 
 __all__ = ["Verdict", "theorem_a", "collapsing", "component_spectral_radii"]
 

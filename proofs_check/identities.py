@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sympy
 
-from graphcollapse.families import recurrence
+from graphcollapse.estimators import recurrence
 from graphcollapse.graph import from_dict
 from graphcollapse.solvers.growth import cesaro_slopes, growth_rates
 

@@ -21,7 +21,7 @@ Three checks: the identities and the derivation in exact arithmetic, the
 Wishart moment ``E[G_11 (G⁻¹)_11] = (n−2)/(n−d−1)`` (exact integration for
 d = 1, 2, Monte Carlo beyond), and a Monte Carlo of ``c_jj``, ``c_jj'``
 themselves.  The coefficients under test are always the toolkit's
-``graphcollapse.families.linear_regression.pooled_coefficients``.
+``graphcollapse.estimators.linear_regression.pooled_coefficients``.
 
 Monte Carlo tolerances are 4 standard errors.  Every simulated case has
 ``n − d + 1 ≥ 7``: ``tr(A_j A_j'ᵀ)`` and ``G_11 (G⁻¹)_11`` have tails
@@ -35,7 +35,7 @@ import numpy as np
 import sympy
 from sympy.stats import Beta, E
 
-from graphcollapse.families import linear_regression
+from graphcollapse.estimators import linear_regression
 
 from .registry import Counterexample, check
 

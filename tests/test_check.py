@@ -11,7 +11,7 @@ from graphcollapse.cli import main
 from graphcollapse.errors import GraphCollapseError
 from graphcollapse.graph import from_dict
 from graphcollapse.simulation import cross_check, predict, simulate
-from graphcollapse.simulation.inference import LateWindow, holm, z_test
+from graphcollapse.crosscheck.inference import LateWindow, holm, z_test
 
 T, R = 24, 3000
 

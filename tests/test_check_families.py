@@ -1,7 +1,7 @@
 """Cross-checks of the linear-regression and M-estimator families against simulation.
 
 These need the families' exact (OLS) and first-order (M-estimator) recursions
-in ``graphcollapse.families``; the simulator side is tested in
+in ``graphcollapse.estimators``; the simulator side is tested in
 ``test_simulation.py``.
 """
 

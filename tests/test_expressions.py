@@ -4,7 +4,7 @@ import pytest
 import sympy
 
 from graphcollapse.errors import GraphCollapseError
-from graphcollapse.expressions import MAX_EXPONENT, parse_expression, to_exact
+from graphcollapse.numbers.parse import MAX_EXPONENT, parse_expression, to_exact
 
 a = sympy.Symbol("a", real=True)
 SYMS = {"a": a}

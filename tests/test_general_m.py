@@ -8,13 +8,13 @@ from scipy.special import gammaln
 from graphcollapse.errors import GraphCollapseError
 from graphcollapse.graph import from_dict
 from graphcollapse.simulation import cross_check, predict, simulate
-from graphcollapse.simulation.general_m import LossKernel
-from graphcollapse.simulation.inversion import invert_interval, invert_table
-from graphcollapse.simulation.kernels import kernel_for
-from graphcollapse.simulation.mestimators import PoissonKernel
-from graphcollapse.simulation.mfit import fit_rows
-from graphcollapse.simulation.plan import make_plan
-from graphcollapse.simulation.streams import BLOCK_SIZE
+from graphcollapse.simulation.kernels.general_m import LossKernel
+from graphcollapse.simulation.numerics.inversion import invert_interval, invert_table
+from graphcollapse.simulation.kernels.base import kernel_for
+from graphcollapse.simulation.kernels.m_estimators import PoissonKernel
+from graphcollapse.simulation.numerics.mfit import fit_rows
+from graphcollapse.simulation.engine.plan import make_plan
+from graphcollapse.simulation.engine.streams import BLOCK_SIZE
 
 
 def column(theta, x):

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 
 import graphcollapse as gc
 from graphcollapse.analysis import analyze
-from graphcollapse.families import recurrence
+from graphcollapse.estimators import recurrence
 from graphcollapse.graph import from_dict, from_matrix
 from graphcollapse.solvers.growth import cesaro_slopes, growth_rates
 from graphcollapse.solvers.limits import limits

@@ -10,8 +10,8 @@ import sympy
 import graphcollapse as gc
 from graphcollapse.cli import main
 from graphcollapse.errors import GraphCollapseError
-from graphcollapse.families import recurrence
-from graphcollapse.families.linear_regression import pooled_coefficients
+from graphcollapse.estimators import recurrence
+from graphcollapse.estimators.linear_regression import pooled_coefficients
 from graphcollapse.solvers.threshold import sample_size_threshold
 
 R = sympy.Rational

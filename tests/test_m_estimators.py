@@ -10,7 +10,7 @@ import sympy
 import graphcollapse as gc
 from graphcollapse.cli import main
 from graphcollapse.errors import GraphCollapseError
-from graphcollapse.families import recurrence
+from graphcollapse.estimators import recurrence
 
 R = sympy.Rational
 

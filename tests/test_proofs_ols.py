@@ -3,7 +3,7 @@
 import pytest
 import sympy
 
-import graphcollapse.families.linear_regression as linear_regression
+import graphcollapse.estimators.linear_regression as linear_regression
 from proofs_check import load_checks, ols
 from proofs_check.registry import Counterexample
 

@@ -7,7 +7,7 @@ from scipy.stats import ks_2samp
 from graphcollapse.errors import GraphCollapseError
 from graphcollapse.graph import from_dict
 from graphcollapse.simulation import simulate
-from graphcollapse.simulation.streams import BLOCK_SIZE
+from graphcollapse.simulation.engine.streams import BLOCK_SIZE
 
 
 def self_loop(estimator, n=40, real="1/2", mixing="pooled", **model):

@@ -8,7 +8,7 @@ import sympy
 from hypothesis import given, settings, strategies as st
 
 from graphcollapse.examples import load_example
-from graphcollapse.families import recurrence
+from graphcollapse.estimators import recurrence
 from graphcollapse.graph import from_dict, from_matrix
 from graphcollapse.solvers.predicate import collapse_predicate
 from graphcollapse.solvers.trajectory import T_SYMBOL, closed_form, trajectory

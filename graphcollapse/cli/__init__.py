@@ -11,8 +11,8 @@ import argparse
 import sys
 from importlib import import_module
 
-from .. import __version__
-from ..errors import GraphCollapseError, InternalConsistencyError
+from graphcollapse import __version__
+from graphcollapse.errors import GraphCollapseError, InternalConsistencyError
 
 __all__ = ["main", "build_parser", "COMMANDS"]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from .common import add_estimator_argument, add_graph_argument, emit, load_graph
+from graphcollapse.cli.common import add_estimator_argument, add_graph_argument, emit, load_graph
 
 HELP = "verdict, exact limit or growth rate, and collapse condition for every model"
 
@@ -27,10 +27,10 @@ def add_parser(sub) -> None:
 
 
 def run(args) -> int:
-    from ..analysis import analyze
-    from ..errors import InputError
-    from ..reports import latex_report, markdown_report, text_report
-    from ..reports.text import recurrence_report
+    from graphcollapse.analysis import analyze
+    from graphcollapse.errors import InputError
+    from graphcollapse.presentation.reports import latex_report, markdown_report, text_report
+    from graphcollapse.presentation.reports.text import recurrence_report
 
     graph = load_graph(args.graph, args.estimator)
     result = analyze(graph, arithmetic="float" if args.float else None)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 import sys
 
-from ..errors import InputError
-from .common import add_estimator_argument, add_graph_argument, emit
+from graphcollapse.errors import InputError
+from graphcollapse.cli.common import add_estimator_argument, add_graph_argument, emit
 
 HELP = "check the exact predictions against a Monte Carlo simulation (exit 0: they agree, 1: they do not)"
 
@@ -57,10 +57,10 @@ class _ProgressBar:
 
 
 def run(args) -> int:
-    from ..simulation import cross_check, predict, simulate
-    from ..simulation.crosscheck import check_levels
-    from ..simulation.report import check_plot, check_text, check_to_dict, require_matplotlib
-    from .common import load_graph
+    from graphcollapse.simulation import cross_check, predict, simulate
+    from graphcollapse.crosscheck.check import check_levels
+    from graphcollapse.presentation.reports.check import check_plot, check_text, check_to_dict, require_matplotlib
+    from graphcollapse.cli.common import load_graph
 
     if args.generations < 0:
         raise InputError(f"--generations must be >= 0, got {args.generations}")

@@ -6,8 +6,8 @@ import json
 from decimal import Decimal
 from pathlib import Path
 
-from ..errors import InputError
-from ..graph import InteractionGraph, load
+from graphcollapse.errors import InputError
+from graphcollapse.graph import InteractionGraph, load
 
 __all__ = ["add_graph_argument", "add_estimator_argument", "load_graph", "parse_estimator", "emit"]
 
@@ -42,7 +42,7 @@ def parse_estimator(text: str | None) -> dict | None:
 
 def load_graph(path: str, estimator: str | None = None) -> InteractionGraph:
     """Load ``GRAPH`` (a file, or a built-in example name) and apply ``--estimator``."""
-    from ..examples import example_path, EXAMPLES
+    from graphcollapse.examples import example_path, EXAMPLES
 
     candidate = Path(path)
     if not candidate.exists() and path in EXAMPLES:

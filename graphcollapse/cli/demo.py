@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from .common import emit
+from graphcollapse.cli.common import emit
 
 HELP = "analyse a built-in example graph (start here)"
 
 
 def add_parser(sub) -> None:
-    from ..examples import EXAMPLES
+    from graphcollapse.examples import EXAMPLES
 
     parser = sub.add_parser("demo", help=HELP, description=(
         "Analyse a built-in example and print its report. Built-in examples can also be passed by name "
@@ -19,9 +19,9 @@ def add_parser(sub) -> None:
 
 
 def run(args) -> int:
-    from ..analysis import analyze
-    from ..examples import load_example
-    from ..reports import text_report
+    from graphcollapse.analysis import analyze
+    from graphcollapse.examples import load_example
+    from graphcollapse.presentation.reports import text_report
 
     graph = load_example(args.example)
     if args.write:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from .common import add_estimator_argument, add_graph_argument, emit
+from graphcollapse.cli.common import add_estimator_argument, add_graph_argument, emit
 
 HELP = "exact sample-size scale from which every model's error stays bounded (finite-sample OLS)"
 
@@ -24,9 +24,9 @@ def add_parser(sub) -> None:
 
 
 def run(args) -> int:
-    from ..reports import exact_string
-    from ..solvers.threshold import sample_size_threshold
-    from .common import load_graph
+    from graphcollapse.presentation.reports import exact_string
+    from graphcollapse.solvers.threshold import sample_size_threshold
+    from graphcollapse.cli.common import load_graph
 
     graph = load_graph(args.graph, args.estimator)
     result = sample_size_threshold(graph, model=args.model)

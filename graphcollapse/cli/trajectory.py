@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from ..errors import InputError
-from .common import add_estimator_argument, add_graph_argument, emit
+from graphcollapse.errors import InputError
+from graphcollapse.cli.common import add_estimator_argument, add_graph_argument, emit
 
 HELP = "exact errors E_k(t) for t = 0..T, and the closed form in t"
 
@@ -23,11 +23,11 @@ def add_parser(sub) -> None:
 
 
 def run(args) -> int:
-    from ..families import family_for
-    from ..reports import exact_string
-    from ..reports.text import format_table
-    from ..solvers.trajectory import closed_form, trajectory
-    from .common import load_graph
+    from graphcollapse.estimators import family_for
+    from graphcollapse.presentation.reports import exact_string
+    from graphcollapse.presentation.reports.text import format_table
+    from graphcollapse.solvers.trajectory import closed_form, trajectory
+    from graphcollapse.cli.common import load_graph
 
     if args.generations < 0:
         raise InputError(f"--generations must be >= 0, got {args.generations}")

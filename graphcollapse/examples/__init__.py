@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..graph import InteractionGraph, load
+from graphcollapse.graph import InteractionGraph, load
 
 __all__ = ["EXAMPLES", "example_path", "load_example"]
 

@@ -38,7 +38,7 @@ def solve(A: sympy.MatrixBase, B: sympy.MatrixBase) -> sympy.Matrix:
     ZeroDivisionError
         If ``A`` is singular.
     """
-    from .exact_solve import solve_exact
+    from graphcollapse.linalg.exact_solve import solve_exact
 
     return solve_exact(A, B)
 

@@ -43,12 +43,11 @@ from __future__ import annotations
 
 import math
 from itertools import product
-from typing import Sequence
 
 import sympy
 from sympy.polys.matrices import DomainMatrix
 
-from .polys import HAVE_FLINT
+from graphcollapse.linalg.polys import HAVE_FLINT
 
 __all__ = ["solve_exact", "solve_stein", "stein_system", "MAX_GRID_POINTS"]
 
@@ -388,7 +387,7 @@ def _interpolate(rows, points, ctx):
 
 def _fraction_to_sympy(p, q, symbols) -> sympy.Expr:
     """A reduced fraction of flint polynomials as a SymPy expression."""
-    from .polys import from_flint
+    from graphcollapse.linalg.polys import from_flint
 
     return from_flint(p, symbols) / from_flint(q, symbols)
 

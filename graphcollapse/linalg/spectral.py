@@ -35,7 +35,7 @@ from __future__ import annotations
 import sympy
 from sympy.polys.matrices import DomainMatrix
 
-from .polys import HAVE_FLINT
+from graphcollapse.linalg.polys import HAVE_FLINT
 
 __all__ = ["SpectralRadius", "spectral_radius", "compare_with_one"]
 

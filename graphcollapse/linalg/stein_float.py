@@ -204,7 +204,7 @@ def solve_stein_mpmath(A, C, *, dps: int = 50):
     import mpmath
     import sympy
 
-    from .exact_solve import stein_system
+    from graphcollapse.linalg.exact_solve import stein_system
 
     # The system is built exactly (the same construction as the exact solver) and
     # rounded once, at the working precision.

@@ -15,9 +15,9 @@ Examples
 True
 """
 
-from .engine import METHODS, simulate
-from .result import SimulationResult
-from .prediction import Prediction, predict
-from .crosscheck import CrossCheck, cross_check
+from graphcollapse.simulation.engine.loop import METHODS, simulate
+from graphcollapse.simulation.engine.result import SimulationResult
+from graphcollapse.crosscheck.prediction import Prediction, predict
+from graphcollapse.crosscheck.check import CrossCheck, cross_check
 
 __all__ = ["simulate", "SimulationResult", "METHODS", "Prediction", "predict", "CrossCheck", "cross_check"]

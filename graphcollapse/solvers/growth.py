@@ -24,7 +24,7 @@ Two independent methods:
 Examples
 --------
 >>> from graphcollapse.graph import from_matrix
->>> from graphcollapse.families import recurrence
+>>> from graphcollapse.estimators import recurrence
 >>> two_cycle = recurrence(from_matrix([[0, 1], [1, 0]], n=[1, 1]))
 >>> growth_rates(two_cycle)
 (1, 1)
@@ -41,10 +41,10 @@ import numpy as np
 import scipy.sparse as sp
 import sympy
 
-from ..errors import InputError
-from ..operator import Recurrence, rows_to_matrix
-from ..topology import Topology
-from .presentation import tidy
+from graphcollapse.errors import InputError
+from graphcollapse.recurrence.operator import Recurrence, rows_to_matrix
+from graphcollapse.topology import Topology
+from graphcollapse.numbers.canonical import tidy
 
 __all__ = ["growth_rates", "cesaro_slopes", "cyclic_classes", "phase_absorption", "NotSemisimpleError"]
 
@@ -112,7 +112,7 @@ def phase_absorption(rec: Recurrence, topology: Topology, c: int) -> dict[int, l
                     col = pos[j] * period + target_phase
                     rows[r][col] = rows[r].get(col, zero) - w
     if exact:
-        from ..linalg.domain import solve
+        from graphcollapse.linalg.domain import solve
 
         A = sympy.zeros(n_unknown, n_unknown)
         for r, row in enumerate(rows):
@@ -196,7 +196,7 @@ def cesaro_slopes(rec: Recurrence, models: Sequence[int]) -> dict[int, sympy.Exp
     dict
         Model position to exact slope ``tr(T (P D)_kk)``.
     """
-    from ..linalg.domain import to_field_matrix
+    from graphcollapse.linalg.domain import to_field_matrix
 
     index, rows, noise, _ = rec.vech_system(models)
     size = len(index)
@@ -211,7 +211,7 @@ def cesaro_slopes(rec: Recurrence, models: Sequence[int]) -> dict[int, sympy.Exp
     gram = left_m.T * right_m
     if to_field_matrix(gram).det() == 0:
         raise NotSemisimpleError("eigenvalue 1 of the operator has a Jordan block")
-    from ..linalg.domain import solve
+    from graphcollapse.linalg.domain import solve
 
     projected = right_m * solve(gram, left_m.T * sympy.Matrix(noise))
     forms = rec.vech_trace(index)
@@ -229,7 +229,7 @@ def geometric_constant(rec: Recurrence, models: Sequence[int], k: int, rho) -> s
 
     ``models`` must be closed upstream and contain ``k``.
     """
-    from ..linalg.spectral import spectral_radius
+    from graphcollapse.linalg.spectral import spectral_radius
 
     if not (rec.exact and getattr(rho, "is_Rational", False)):
         return None
@@ -242,7 +242,7 @@ def geometric_constant(rec: Recurrence, models: Sequence[int], k: int, rho) -> s
     z = info.charpoly.gen
     if sympy.rem(info.charpoly.as_expr(), (z - rho) ** 2, z) == 0:
         return None  # ρ is a root (it is the dominant one) but not a simple one
-    from ..linalg.domain import solve, to_field_matrix
+    from graphcollapse.linalg.domain import solve, to_field_matrix
 
     try:
         fixed = solve(sympy.eye(size) - L, sympy.Matrix(noise))

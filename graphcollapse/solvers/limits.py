@@ -20,7 +20,7 @@ the same right-hand-side bookkeeping.
 Examples
 --------
 >>> from graphcollapse.graph import from_dict
->>> from graphcollapse.families import recurrence
+>>> from graphcollapse.estimators import recurrence
 >>> chain = from_dict({"models": [{"id": "A", "n": 4, "real": 1}, {"id": "B", "n": 2}],
 ...                    "edges": [{"from": "A", "to": "B", "weight": 1}]})
 >>> limits(recurrence(chain))
@@ -35,18 +35,18 @@ import numpy as np
 import scipy.sparse as sp
 import sympy
 
-from ..errors import InputError
-from ..linalg.exact_solve import solve_exact, solve_stein
-from ..operator import Recurrence
-from ..topology import Topology
-from .presentation import tidy
+from graphcollapse.errors import InputError
+from graphcollapse.linalg.exact_solve import solve_exact, solve_stein
+from graphcollapse.recurrence.operator import Recurrence
+from graphcollapse.topology import Topology
+from graphcollapse.numbers.canonical import tidy
 
 __all__ = ["limits", "limit_covariance"]
 
 
 def _bounded_models(rec: Recurrence, topology: Topology, bounded: Sequence[bool] | None) -> np.ndarray:
     if bounded is None:
-        from .stability import stability
+        from graphcollapse.solvers.stability import stability
 
         bounded = stability(rec, topology).bounded
     return np.asarray(bounded, dtype=bool)
@@ -102,7 +102,7 @@ def _mpmath_limits(rec: Recurrence, top: Topology, bounded, dps: int) -> tuple:
     """The vectorised limit system on the bounded models, solved in mpmath."""
     import mpmath
 
-    from ..linalg.stein_float import exact_to_mpf
+    from graphcollapse.linalg.stein_float import exact_to_mpf
 
     if rec.symbols:
         raise InputError("mpmath limits need numeric weights (no free symbols)")
@@ -299,7 +299,7 @@ def _float_limits(rec: Recurrence, top: Topology, models: list[int]) -> np.ndarr
     for i, k in enumerate(models):
         noise[i * p:(i + 1) * p, i * p:(i + 1) * p] = np.asarray(rec.noise[k], dtype=float).reshape(p, p)
     if rec.is_kronecker:
-        from ..linalg.stein_float import solve_stein_float
+        from graphcollapse.linalg.stein_float import solve_stein_float
 
         blocks = [np.searchsorted(flat, [m * p + a for m in members for a in range(p)])
                   for _, members in _components_of(top, models)]

@@ -43,9 +43,9 @@ import scipy.sparse as sp
 import sympy
 from sympy.logic.boolalg import SOPform
 
-from ..errors import GraphCollapseError, InputError
-from ..graph import InteractionGraph
-from ..topology import collapsing_support
+from graphcollapse.errors import InputError
+from graphcollapse.graph import InteractionGraph
+from graphcollapse.topology import collapsing_support
 
 __all__ = ["CollapsePredicate", "collapse_predicate", "MAX_ATOMS"]
 
@@ -151,7 +151,7 @@ def collapse_predicate(graph: InteractionGraph, estimator=None, *, with_limits: 
         verdict is spectral, not a support question), or more than
         :data:`MAX_ATOMS` atoms.
     """
-    from ..families import family_for
+    from graphcollapse.estimators import family_for
 
     if not graph.is_exact:
         raise InputError("the collapse predicate needs an exact graph")
@@ -233,9 +233,9 @@ def _to_conditions(formula, variables, back, atoms):
 
 
 def _limits_by_pattern(graph, estimator, atoms, variables, feasible, infeasible, back):
-    from ..families import family_for
-    from .limits import limits as solve_limits
-    from ..topology import Topology
+    from graphcollapse.estimators import family_for
+    from graphcollapse.solvers.limits import limits as solve_limits
+    from graphcollapse.topology import Topology
 
     generic_pattern = tuple(0 for _ in atoms)
     generic_entry = next((f for f in feasible if f[0] == generic_pattern), None)

@@ -17,7 +17,7 @@ the characteristic polynomial in rational arithmetic).
 Examples
 --------
 >>> from graphcollapse.graph import from_dict
->>> from graphcollapse.families import recurrence
+>>> from graphcollapse.estimators import recurrence
 >>> g = from_dict({"models": [{"id": "A", "n": 10}],
 ...                "edges": [{"from": "A", "to": "A", "weight": 1}]})
 >>> st = stability(recurrence(g))
@@ -32,9 +32,9 @@ from dataclasses import dataclass
 import numpy as np
 import sympy
 
-from ..errors import InputError
-from ..operator import Recurrence, rows_to_matrix
-from ..topology import Topology
+from graphcollapse.errors import InputError
+from graphcollapse.recurrence.operator import Recurrence, rows_to_matrix
+from graphcollapse.topology import Topology
 
 __all__ = ["Stability", "stability", "component_operator"]
 
@@ -85,7 +85,7 @@ def component_operator(rec: Recurrence, members) -> sympy.Matrix:
 
 def _block_system(rec: Recurrence, members):
     """``vech_system`` on a component, ignoring terms from outside it."""
-    from ..operator import VechIndex
+    from graphcollapse.recurrence.operator import VechIndex
 
     p = rec.p
     index = VechIndex(tuple(sorted(members)), p)
@@ -141,7 +141,7 @@ def stability(rec: Recurrence, topology: Topology | None = None) -> Stability:
 
 
 def _spectral_stability(rec: Recurrence, top: Topology, topological: np.ndarray) -> Stability:
-    from ..linalg.spectral import spectral_radius
+    from graphcollapse.linalg.spectral import spectral_radius
 
     if not rec.exact:
         raise InputError(

@@ -35,9 +35,9 @@ from typing import Mapping
 import sympy
 from sympy.polys.matrices import DomainMatrix
 
-from ..errors import InputError
-from ..graph import InteractionGraph, from_dict
-from ..topology import Topology
+from graphcollapse.errors import InputError
+from graphcollapse.graph import InteractionGraph, from_dict
+from graphcollapse.topology import Topology
 
 __all__ = ["Threshold", "sample_size_threshold", "SCALE"]
 
@@ -103,9 +103,9 @@ def sample_size_threshold(graph: InteractionGraph, model: str | None = None,
     estimator : mapping, optional
         Override the graph's estimator.
     """
-    from ..families import recurrence
-    from ..linalg.spectral import spectral_radius
-    from .stability import component_operator
+    from graphcollapse.estimators import recurrence
+    from graphcollapse.linalg.spectral import spectral_radius
+    from graphcollapse.solvers.stability import component_operator
 
     if not graph.is_exact or graph.free_symbols:
         raise InputError(f"graph {graph.name!r}: the threshold needs numeric exact counts (no free symbols)")

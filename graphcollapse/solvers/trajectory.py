@@ -19,7 +19,7 @@ generations are exact too.
 Examples
 --------
 >>> from graphcollapse.graph import from_dict
->>> from graphcollapse.families import recurrence
+>>> from graphcollapse.estimators import recurrence
 >>> g = from_dict({"models": [{"id": "A", "n": 10, "real": "1/2"}],
 ...                "edges": [{"from": "A", "to": "A", "weight": "1/2"}]})
 >>> rec = recurrence(g)
@@ -37,9 +37,9 @@ import numpy as np
 import sympy
 from sympy.polys.matrices import DomainMatrix
 
-from ..errors import GraphCollapseError, InputError
-from ..operator import Recurrence
-from .presentation import tidy
+from graphcollapse.errors import InputError
+from graphcollapse.recurrence.operator import Recurrence
+from graphcollapse.numbers.canonical import tidy
 
 __all__ = ["trajectory", "closed_form", "T_SYMBOL", "CLOSED_FORM_MAX_DIMENSION"]
 

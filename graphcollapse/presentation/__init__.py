@@ -1,0 +1,1 @@
+"""How results are shown: reports in text, JSON, Markdown and LaTeX (and figures)."""

@@ -1,0 +1,196 @@
+"""Reports of a :class:`~graphcollapse.crosscheck.check.CrossCheck`: text, JSON, figure.
+
+Examples
+--------
+>>> from graphcollapse.graph import from_matrix
+>>> from graphcollapse.simulation import simulate, cross_check
+>>> g = from_matrix([["1/2"]], n=[10])
+>>> check = cross_check(g, simulate(g, generations=4, replications=500, seed=2))
+>>> check_text(check).splitlines()[-1]
+'PASSED: all 7 tests agree (Holm, family-wise level 0.001).'
+>>> sorted(check_to_dict(check)["models"]["0"])
+['collapses', 'generations', 'growth', 'limit', 'slope']
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from graphcollapse.errors import InputError
+from graphcollapse.presentation.reports.json_report import float_or_none
+
+__all__ = ["check_text", "check_to_dict", "check_plot", "require_matplotlib", "SHOWN_GENERATIONS"]
+
+#: Runs of up to this many generations print every one; longer runs print this many per model
+#: (evenly spaced, plus every generation that disagrees) unless every one is asked for.
+SHOWN_GENERATIONS = 16
+_Z95 = 1.959963984540054
+
+
+def _g(value) -> str:
+    return "-" if value is None or not math.isfinite(value) else f"{value:.5g}"
+
+
+def _shown(T: int, failing: set[int], every: bool) -> list[int]:
+    if every or T + 1 <= SHOWN_GENERATIONS:
+        return list(range(T + 1))
+    picks = set(np.linspace(0, T, SHOWN_GENERATIONS).round().astype(int).tolist()) | failing
+    return sorted(picks)
+
+
+def check_text(check, every: bool = False) -> str:
+    """The readable report printed by ``graphcollapse check``."""
+    from graphcollapse.presentation.reports.text import format_table
+
+    result, pred = check.result, check.prediction
+    g = result.graph
+    title = f"graph {g.name!r}: " if g.name else ""
+    params = ", ".join(f"{key}={value}" for key, value in g.estimator.items() if key != "family")
+    lines = [f"{title}{g.K} models, {g.mixing} mixing, estimator {result.family}({params})",
+             f"simulation: {result.replications} replications, generations 0..{result.generations}, "
+             f"method {result.method}, seed {result.seed_entropy}",
+             ""]
+    rows = []
+    for model, kinds in check.by_model.items():
+        tests = kinds["value"]
+        failing = {test.t for test in tests if test.rejected}
+        for t in _shown(result.generations, failing, every):
+            test = tests[t]
+            rows.append([model, str(t), _g(test.predicted), _g(test.estimate), f"{test.stderr:.2g}",
+                         f"{test.z:.2f}", "FAIL" if test.rejected else "ok"])
+    lines.append("E_k(t): exact value against the Monte Carlo mean")
+    lines.append(format_table(["model", "t", "exact", "simulated", "stderr", "z", "agrees"], rows))
+    shown_all = every or result.generations + 1 <= SHOWN_GENERATIONS
+    if not shown_all:
+        lines.append("(a selection of generations; every one was tested: --all-generations prints them)")
+    lines.append("")
+    w = check.window
+    lines.append(f"Asymptotics over t = {w.start}..{w.generations}"
+                 + (f" (blocks of {w.period} generations, one period)" if w.period > 1 else "")
+                 + ": predicted rate and limit against the fitted slope [95% CI] and the late mean")
+    rows = []
+    for k, model in enumerate(pred.ids):
+        kinds = check.by_model[model]
+        growth = kinds["growth"][0] if kinds["growth"] else None
+        limit = kinds["limit"][0] if kinds["limit"] else None
+        slope, se = check.fitted_slopes[k], check.fitted_slope_stderr[k]
+        fitted = f"{slope:.4g} [{slope - _Z95 * se:.4g}, {slope + _Z95 * se:.4g}]" if w.has_slope else "-"
+        agrees = all(not t.rejected for t in (growth, limit) if t is not None)
+        rate = "oo" if pred.slopes[k] == math.inf else _g(pred.slopes[k])
+        late = f"{limit.estimate:.5g} ± {limit.stderr:.2g}" if limit is not None else "-"
+        rows.append([model, "yes" if pred.collapses[k] else "no", pred.growth[k], rate, fitted,
+                     _g(pred.limits[k]), late, "ok" if agrees else "FAIL"])
+    lines.append(format_table(["model", "collapses", "growth", "rate", "fitted slope", "limit", "late mean",
+                               "agrees"], rows))
+    lines.append("")
+    if pred.asymptotic:
+        lines.append("Note: the predictions are first-order asymptotic (n -> infinity); the simulation is the exact "
+                     "finite-sample process, so O(1/n) differences are expected (--rel-tol grants a margin).")
+    lines.append("Note: growth and limit tests allow for the transient the exact trajectory still shows in the window.")
+    total, failures = len(check.tests), check.failures
+    level = f"(Holm, family-wise level {check.alpha:g})"
+    if not failures:
+        lines.append(f"PASSED: all {total} tests agree {level}.")
+    else:
+        lines.append(f"FAILED: {len(failures)} of {total} tests disagree {level}:")
+        lines.extend(f"  {test.label}" for test in failures[:20])
+        if len(failures) > 20:
+            lines.append(f"  ... and {len(failures) - 20} more")
+    return "\n".join(lines)
+
+
+def _test_dict(test) -> dict:
+    return {"predicted": float_or_none(test.predicted), "estimate": float_or_none(test.estimate),
+            "stderr": float_or_none(test.stderr), "allowance": test.allowance, "z": float_or_none(test.z),
+            "p_value": test.p_value, "agrees": not test.rejected}
+
+
+def check_to_dict(check) -> dict:
+    """JSON-ready data: ``passed`` and, per model id, ``generations`` of ``{t, predicted, mean, stderr}``."""
+    result, pred = check.result, check.prediction
+    models = {}
+    for k, model in enumerate(pred.ids):
+        kinds = check.by_model[model]
+        generations = [{"t": test.t, "predicted": float_or_none(test.predicted),
+                        "mean": float_or_none(test.estimate), "stderr": float_or_none(test.stderr),
+                        "z": float_or_none(test.z), "p_value": test.p_value, "agrees": not test.rejected}
+                       for test in kinds["value"]]
+        slope = None
+        if check.window.has_slope:
+            slope = {"predicted": float_or_none(pred.slopes[k]), "fitted": float_or_none(check.fitted_slopes[k]),
+                     "stderr": float_or_none(check.fitted_slope_stderr[k]),
+                     "ci95": [float_or_none(check.fitted_slopes[k] - _Z95 * check.fitted_slope_stderr[k]),
+                              float_or_none(check.fitted_slopes[k] + _Z95 * check.fitted_slope_stderr[k])],
+                     "test": _test_dict(kinds["growth"][0]) if kinds["growth"] else None}
+        limit = None
+        if kinds["limit"]:
+            limit = {"predicted": float_or_none(pred.limits[k]), **_test_dict(kinds["limit"][0])}
+        models[model] = {"collapses": bool(pred.collapses[k]), "growth": pred.growth[k], "generations": generations,
+                         "slope": slope, "limit": limit}
+    return {
+        "passed": check.passed,
+        "alpha": check.alpha,
+        "correction": "holm",
+        "tests": len(check.tests),
+        "failures": [test.label for test in check.failures],
+        "family": result.family,
+        "method": result.method,
+        "replications": result.replications,
+        "generations": result.generations,
+        "seed": result.seed_entropy,
+        "rel_tol": check.rel_tol,
+        "asymptotic": pred.asymptotic,
+        "window": {"start": check.window.start, "period": check.window.period},
+        "models": models,
+    }
+
+
+def require_matplotlib():
+    """``matplotlib.pyplot`` on a file-only backend, or a one-line error naming the extra."""
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        raise InputError("--plot needs matplotlib: pip install graphcollapse[plot]") from None
+    return plt
+
+
+def check_plot(check, path) -> None:
+    """Write a figure of theory (lines) against simulation (points, 95% bands), one panel per model.
+
+    Raises
+    ------
+    InputError
+        If matplotlib is not installed.
+    """
+    plt = require_matplotlib()
+    result, pred = check.result, check.prediction
+    K = len(pred.ids)
+    columns = min(K, 3)
+    rows = -(-K // columns)
+    figure, axes = plt.subplots(rows, columns, figsize=(4.2 * columns, 3.2 * rows), squeeze=False)
+    t = np.arange(result.generations + 1)
+    for k, model in enumerate(pred.ids):
+        ax = axes[k // columns][k % columns]
+        mean, se = result.mean_error[:, k], result.stderr[:, k]
+        ax.fill_between(t, mean - _Z95 * se, mean + _Z95 * se, color="tab:blue", alpha=0.25, label="simulation 95%")
+        ax.plot(t, mean, "o", color="tab:blue", markersize=3, label="simulation mean")
+        ax.plot(t, pred.trajectory[:, k], "-", color="black", linewidth=1.2, label="theory")
+        failed = [test.t for test in check.by_model[model]["value"] if test.rejected]
+        if failed:
+            ax.plot(failed, mean[failed], "x", color="tab:red", markersize=7, label="disagrees")
+        verdict = "collapses" if pred.collapses[k] else "bounded"
+        ax.set_title(f"{model}: {verdict}", fontsize=10)
+        ax.set_xlabel("generation t")
+        ax.set_ylabel("E(t)")
+    for k in range(K, rows * columns):
+        axes[k // columns][k % columns].set_visible(False)
+    axes[0][0].legend(fontsize=7)
+    status = "PASSED" if check.passed else "FAILED"
+    figure.suptitle(f"{result.family}, {result.replications} replications, {result.method}: {status}", fontsize=11)
+    figure.tight_layout()
+    figure.savefig(path, dpi=110)
+    plt.close(figure)

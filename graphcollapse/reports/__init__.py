@@ -1,8 +1,0 @@
-"""Reports of an :class:`~graphcollapse.analysis.Analysis`: text, JSON, Markdown, LaTeX."""
-
-from .json_report import analysis_to_dict, exact_string, float_or_none
-from .text import text_report
-from .markdown import markdown_report
-from .latex import latex_report
-
-__all__ = ["analysis_to_dict", "exact_string", "float_or_none", "text_report", "markdown_report", "latex_report"]

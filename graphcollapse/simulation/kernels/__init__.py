@@ -1,0 +1,1 @@
+"""One simulation kernel per estimator family (sufficient statistics and fits)."""

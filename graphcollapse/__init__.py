@@ -16,7 +16,7 @@ from graphcollapse.errors import GraphCollapseError, InternalConsistencyError
 from graphcollapse.graph import InteractionGraph, from_dict, from_json, from_matrix, from_networkx, load
 from graphcollapse.topology import Topology
 from graphcollapse.verdict import collapsing, theorem_a
-from graphcollapse.estimators import FAMILIES, family_for, recurrence
+from graphcollapse.estimators import ESTIMATORS, estimator_for, recurrence
 from graphcollapse.recurrence.operator import Recurrence
 from graphcollapse.solvers.stability import stability
 from graphcollapse.solvers.limits import limits
@@ -33,7 +33,7 @@ __all__ = [
     "GraphCollapseError", "InternalConsistencyError",
     "InteractionGraph", "load", "from_json", "from_dict", "from_matrix", "from_networkx",
     "Topology", "collapsing", "theorem_a",
-    "FAMILIES", "family_for", "recurrence", "Recurrence",
+    "ESTIMATORS", "estimator_for", "recurrence", "Recurrence",
     "stability", "limits", "growth_rates", "cesaro_slopes", "trajectory", "closed_form", "collapse_predicate",
     "sample_size_threshold", "spectral_radius",
     "Analysis", "analyze",

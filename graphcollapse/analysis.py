@@ -24,8 +24,8 @@ from typing import Any, Mapping
 
 import sympy
 
-from graphcollapse.estimators import family_for
-from graphcollapse.estimators.base import Family
+from graphcollapse.estimators import estimator_for
+from graphcollapse.estimators.base import Estimator
 from graphcollapse.graph import InteractionGraph
 from graphcollapse.recurrence.operator import Recurrence
 from graphcollapse.solvers.growth import NotSemisimpleError, cesaro_slopes, geometric_constant, growth_rates
@@ -83,7 +83,7 @@ class Analysis:
     """The result of :func:`analyze`; see :attr:`models` for per-model results."""
 
     graph: InteractionGraph
-    family: Family
+    family: Estimator
     recurrence: Recurrence
     topology: Topology
     stability: Stability
@@ -122,7 +122,7 @@ def analyze(graph: InteractionGraph, estimator: Mapping | None = None, *, arithm
     predicate : bool, optional
         Compute the collapse predicate (default: when the weights have symbols).
     """
-    family = family_for(graph, estimator)
+    family = estimator_for(graph, estimator)
     rec = family.recurrence()
     top = Topology(graph)
     verdicts = theorem_a(graph, top)

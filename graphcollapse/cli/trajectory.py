@@ -23,7 +23,7 @@ def add_parser(sub) -> None:
 
 
 def run(args) -> int:
-    from graphcollapse.estimators import family_for
+    from graphcollapse.estimators import estimator_for
     from graphcollapse.presentation.reports import exact_string
     from graphcollapse.presentation.reports.text import format_table
     from graphcollapse.solvers.trajectory import closed_form, trajectory
@@ -32,12 +32,12 @@ def run(args) -> int:
     if args.generations < 0:
         raise InputError(f"--generations must be >= 0, got {args.generations}")
     graph = load_graph(args.graph, args.estimator)
-    rec = family_for(graph).recurrence()
+    rec = estimator_for(graph).recurrence()
     values = trajectory(rec, args.generations)
     forms = closed_form(rec) if args.closed_form else None
     ids = graph.ids
     if args.json:
-        out = {"generations": args.generations, "estimator": family_for(graph).describe(),
+        out = {"generations": args.generations, "estimator": estimator_for(graph).describe(),
                "models": {ids[k]: [exact_string(row[k]) for row in values] for k in range(graph.K)}}
         if forms is not None:
             out["closed_form"] = {ids[k]: exact_string(forms[k]) for k in range(graph.K)}

@@ -1,49 +1,71 @@
-"""The estimator-family interface and registry.
+"""The estimator interface and its one registry.
 
-A family turns a graph into its :class:`~graphcollapse.recurrence.operator.Recurrence`.
-Solvers never look at the family: adding one (finite-sample OLS, an
-M-estimator) means writing a subclass of :class:`Family` and decorating it
-with :func:`register`; nothing downstream changes.
+An :class:`Estimator` parses its specification once (:attr:`Estimator.parameters`)
+and declares, from that one parse, both halves of what graphcollapse does
+with it: the second-moment :class:`~graphcollapse.recurrence.Recurrence`
+(:meth:`Estimator.recurrence`, what the solvers consume) and the simulation
+kernel that draws its samples (:attr:`Estimator.kernel`, resolved by the
+simulator, which sits beside the solvers one layer up; an estimator that
+cannot be simulated says why in :attr:`Estimator.not_simulated`).  Solvers
+never look at the estimator: adding one means a module here with a subclass
+decorated by :func:`register`, and its kernel under
+``graphcollapse.simulation.kernels``.
+
+"family" is the word of the graph files (``"estimator": {"family": ...}``);
+in the code these are *estimators*, which keeps "family" free for graph
+families.
 
 Examples
 --------
->>> sorted(FAMILIES)[:2]
+>>> sorted(ESTIMATORS)[:2]
 ['bernoulli', 'custom']
+>>> from graphcollapse.graph import from_matrix
+>>> est = estimator_for(from_matrix([["1/2"]], n=[4]))
+>>> est.name, est.parameters, est.kernel
+('gaussian_mean', {'d': 1, 'sigma2': 1}, 'gaussian_mean:GaussianMeanKernel')
 """
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from functools import cached_property
 from typing import Any, ClassVar, Mapping
 
 import sympy
 
 from graphcollapse.errors import InputError
-from graphcollapse.numbers.parse import to_exact
 from graphcollapse.graph import InteractionGraph
+from graphcollapse.numbers.parse import to_exact
 from graphcollapse.recurrence.operator import Recurrence
 
-__all__ = ["Family", "FAMILIES", "register", "family_for", "recurrence"]
+__all__ = ["Estimator", "ESTIMATORS", "register", "estimator_for", "recurrence"]
 
-FAMILIES: dict[str, type["Family"]] = {}
+#: Every estimator family by its file name (``"family"`` in graph files).
+ESTIMATORS: dict[str, type["Estimator"]] = {}
 
 
-def register(cls: type["Family"]) -> type["Family"]:
-    """Class decorator adding a family to :data:`FAMILIES` under ``cls.name``."""
-    FAMILIES[cls.name] = cls
+def register(cls: type["Estimator"]) -> type["Estimator"]:
+    """Class decorator adding an estimator to :data:`ESTIMATORS` under ``cls.name``."""
+    ESTIMATORS[cls.name] = cls
     return cls
 
 
-class Family(ABC):
-    """An estimator family: parses its spec, builds the recursion for a graph.
+class Estimator(ABC):
+    """An estimator family on one graph: its parsed parameters, its recursion, its kernel.
 
     Subclasses set ``name`` (the ``"family"`` value in graph files), the
-    accepted spec ``keys`` and implement :meth:`recurrence`.
+    accepted spec ``keys``, ``kernel`` (``"module:Class"`` under
+    ``graphcollapse.simulation.kernels``) or ``not_simulated``, and implement
+    :meth:`parse` and :meth:`recurrence`.
     """
 
     name: ClassVar[str]
     keys: ClassVar[frozenset[str]] = frozenset()
     asymptotic: ClassVar[bool] = False
+    #: The simulation kernel, ``"module:Class"`` in ``graphcollapse.simulation.kernels``.
+    kernel: ClassVar[str | None] = None
+    #: Why the simulator cannot run this estimator (when ``kernel`` is ``None``).
+    not_simulated: ClassVar[str | None] = None
 
     def __init__(self, spec: Mapping[str, Any], graph: InteractionGraph):
         unknown = set(spec) - set(self.keys) - {"family"}
@@ -52,6 +74,33 @@ class Family(ABC):
                 f"estimator {self.name!r}: unknown field {sorted(unknown)[0]!r} (known: {', '.join(sorted(self.keys))})")
         self.spec = dict(spec)
         self.graph = graph
+
+    @cached_property
+    def parameters(self) -> dict[str, Any]:
+        """The specification parsed once into exact values (the simulator reads them too)."""
+        return self.parse()
+
+    @abstractmethod
+    def parse(self) -> dict[str, Any]:
+        """Parse and validate the specification; called once, through :attr:`parameters`."""
+
+    @abstractmethod
+    def recurrence(self) -> Recurrence:
+        """The second-moment recursion of this estimator on the graph."""
+
+    def kernel_path(self) -> str:
+        """The kernel that simulates this specification (``"module:Class"``).
+
+        Raises
+        ------
+        UnsupportedError
+            When the estimator cannot be simulated (the message says why).
+        """
+        from graphcollapse.errors import UnsupportedError
+
+        if self.kernel is None:
+            raise UnsupportedError(f"the simulator has no sampler for the family {self.name!r}: {self.not_simulated}")
+        return self.kernel
 
     # Helpers for subclasses -------------------------------------------------
     def value(self, key: str, default: Any = None, *, required: bool = False) -> sympy.Expr | None:
@@ -70,40 +119,48 @@ class Family(ABC):
             raise InputError(f"estimator {self.name!r}: {key} must be positive, got {value}")
         return value
 
+    def dimension(self, key: str = "d") -> sympy.Expr:
+        """A positive integer dimension (or a symbol)."""
+        d = self.positive(key, 1)
+        if not d.free_symbols and not d.is_Integer:
+            raise InputError(f"estimator {self.name!r}: {key} must be a positive integer, got {d}")
+        return d
+
     def model_value(self, values, k: int, field: str, *, what: str) -> sympy.Expr:
-        """A per-model graph field that this family needs; clear error when absent."""
+        """A per-model graph field that this estimator needs; clear error when absent."""
         value = None if values is None else values[k]
         if value is None:
             raise InputError(
                 f"model {self.graph.ids[k]!r}: {self.name} needs its {field} ({what})")
         return value
 
-    @abstractmethod
-    def recurrence(self) -> Recurrence:
-        """The second-moment recursion of this family on the graph."""
-
     def describe(self) -> str:
-        """One line naming the family and its parameters."""
+        """One line naming the estimator and its parameters."""
         params = ", ".join(f"{k}={v}" for k, v in self.spec.items() if k != "family")
         return f"{self.name}({params})"
 
 
-def family_for(graph: InteractionGraph, estimator: Mapping[str, Any] | None = None) -> Family:
-    """The family object for a graph (optionally overriding its estimator spec).
+def estimator_for(graph: InteractionGraph, estimator: Mapping[str, Any] | None = None) -> Estimator:
+    """The estimator object for a graph (optionally overriding its specification).
 
     Raises
     ------
     InputError
-        If the family is unknown or its spec invalid.
+        If the family is unknown or its specification invalid.
     """
-    spec = dict(estimator if estimator is not None else graph.estimator)
+    spec = estimator if estimator is not None else graph.estimator
+    if not isinstance(spec, Mapping):
+        raise InputError("estimator: expected an object with a \"family\"")
+    spec = dict(spec)
     name = spec.get("family", "gaussian_mean")
-    cls = FAMILIES.get(name)
+    cls = ESTIMATORS.get(name) if isinstance(name, str) else None
     if cls is None:
-        raise InputError(f"estimator: unknown family {name!r} (known: {', '.join(sorted(FAMILIES))})")
-    return cls(spec, graph)
+        raise InputError(f"estimator: unknown family {name!r} (known: {', '.join(sorted(ESTIMATORS))})")
+    out = cls(spec, graph)
+    out.parameters  # parse now, so a bad specification fails where it is given
+    return out
 
 
 def recurrence(graph: InteractionGraph, estimator: Mapping[str, Any] | None = None) -> Recurrence:
-    """Shortcut: ``family_for(graph, estimator).recurrence()``."""
-    return family_for(graph, estimator).recurrence()
+    """Shortcut: ``estimator_for(graph, estimator).recurrence()``."""
+    return estimator_for(graph, estimator).recurrence()

@@ -28,7 +28,7 @@ import sympy
 
 from graphcollapse.errors import InputError
 from graphcollapse.recurrence.operator import Recurrence
-from graphcollapse.estimators.base import Family, register
+from graphcollapse.estimators.base import Estimator, register
 
 
 def _scalar(value) -> sympy.ImmutableMatrix:
@@ -37,21 +37,19 @@ def _scalar(value) -> sympy.ImmutableMatrix:
 
 
 @register
-class GaussianMean(Family):
+class GaussianMean(Estimator):
     """Sample means of Gaussian data; pooled or weighted mixing (MODEL.md 3.1)."""
 
     name = "gaussian_mean"
     keys = frozenset({"d", "sigma2"})
+    kernel = "gaussian_mean:GaussianMeanKernel"
 
-    def parameters(self):
-        d = self.positive("d", 1)
-        if not d.free_symbols and not d.is_Integer:
-            raise InputError(f"estimator {self.name!r}: d must be a positive integer, got {d}")
-        return d, self.positive("sigma2", 1)
+    def parse(self):
+        return {"d": self.dimension(), "sigma2": self.positive("sigma2", 1)}
 
     def recurrence(self) -> Recurrence:
         g = self.graph
-        d, sigma2 = self.parameters()
+        d, sigma2 = self.parameters["d"], self.parameters["sigma2"]
         if not g.is_exact:
             return self._float_recurrence(float(d), float(sigma2))
         K = g.K

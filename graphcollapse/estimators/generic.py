@@ -23,15 +23,22 @@ import sympy
 from graphcollapse.errors import InputError
 from graphcollapse.numbers.parse import to_exact
 from graphcollapse.recurrence.operator import Recurrence
-from graphcollapse.estimators.base import Family, register
+from graphcollapse.estimators.base import Estimator, register
 
 
 @register
-class Generic(Family):
+class Generic(Estimator):
     """``S(t) = W S(t-1) Wᵀ + D`` with ``tr D_k`` and ``E_k(0)`` given per model."""
 
     name = "generic"
     keys = frozenset({"noise", "initial"})
+    not_simulated = ("its noise is given as numbers (tr D_k), not as a sampling process; "
+                     "simulate the estimator family those numbers come from")
+
+    def parse(self):
+        noise = self._per_model("noise", 1)
+        initial = self._per_model("initial", None) if "initial" in self.spec else noise
+        return {"noise": noise, "initial": initial}
 
     def _per_model(self, key: str, default):
         raw = self.spec.get(key, default)
@@ -55,8 +62,7 @@ class Generic(Family):
 
     def recurrence(self) -> Recurrence:
         g = self.graph
-        noise = self._per_model("noise", 1)
-        initial = self._per_model("initial", None) if "initial" in self.spec else noise
+        noise, initial = self.parameters["noise"], self.parameters["initial"]
         if not g.is_exact:
             return Recurrence(graph=g, family=self.name, W=g.weight_matrix_float(), M=np.eye(1),
                               noise=np.array([float(v) for v in noise]).reshape(-1, 1, 1),

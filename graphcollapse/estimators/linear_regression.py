@@ -36,7 +36,7 @@ import sympy
 from graphcollapse.errors import InputError
 from graphcollapse.numbers.parse import to_exact
 from graphcollapse.recurrence.operator import Recurrence
-from graphcollapse.estimators.base import Family, register
+from graphcollapse.estimators.base import Estimator, register
 
 __all__ = ["LinearRegression", "pooled_coefficients"]
 
@@ -78,18 +78,17 @@ def pooled_coefficients(n, d, counts):
 
 
 @register
-class LinearRegression(Family):
+class LinearRegression(Estimator):
     """Ordinary least squares with a fresh Gaussian design (MODEL.md 3.2)."""
 
     name = "linear_regression"
     keys = frozenset({"d", "sigma2", "design_covariance"})
+    kernel = "linear_regression:OLSKernel"
 
-    def parameters(self):
-        d = self.positive("d", 1)
-        if not d.free_symbols and not d.is_Integer:
-            raise InputError(f"estimator {self.name!r}: d must be a positive integer, got {d}")
+    def parse(self):
+        d = self.dimension()
         self._check_design(d)
-        return d, self.positive("sigma2", 1)
+        return {"d": d, "sigma2": self.positive("sigma2", 1)}
 
     def _check_design(self, d) -> None:
         raw = self.spec.get("design_covariance")
@@ -121,7 +120,7 @@ class LinearRegression(Family):
         g = self.graph
         if not g.is_exact:
             raise InputError(f"graph {g.name!r}: {self.name} needs an exact graph (rational weights, counts)")
-        d, sigma2 = self.parameters()
+        d, sigma2 = self.parameters["d"], self.parameters["sigma2"]
         K = g.K
         noise_of = [g.sigma2[k] if g.sigma2 and g.sigma2[k] is not None else sigma2 for k in range(K)]
         incoming: list[list[tuple[int, sympy.Expr, sympy.Expr | None]]] = [[] for _ in range(K)]

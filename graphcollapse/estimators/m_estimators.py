@@ -43,7 +43,7 @@ import sympy
 from graphcollapse.errors import InputError
 from graphcollapse.numbers.parse import parse_expression
 from graphcollapse.recurrence.operator import Recurrence
-from graphcollapse.estimators.base import Family, register
+from graphcollapse.estimators.base import Estimator, register
 
 __all__ = ["MEstimator", "Poisson", "Bernoulli", "Exponential", "GaussianMeanVariance", "Custom", "derive"]
 
@@ -177,16 +177,37 @@ def _branch_at_truth(value: sympy.Expr, truth: Mapping) -> sympy.Expr:
     return value
 
 
-class MEstimator(Family):
-    """A parametric family fitted by minimising a loss; first-order asymptotics."""
+class MEstimator(Estimator):
+    """A parametric family fitted by minimising a loss; first-order asymptotics.
+
+    :attr:`parameters` holds the parsed ``logpdf``, ``params``, ``variable``,
+    ``support``, the true parameter ``theta`` (keyed by parameter symbol) and
+    the ``loss`` (``None``: the negative log-likelihood).  Built-ins without a
+    loss simulate by their closed-form MLE; everything else by the general
+    M-estimation kernel (sampling from the density, numerical fits).
+    """
 
     keys = frozenset({"theta", "loss"})
     asymptotic = True
+    kernel = "general_m:LossKernel"
     #: Overridden by the built-ins: (parameter names, log-density text, support).
     PARAMS: tuple[str, ...] = ()
     LOGPDF: str = ""
     SUPPORT: Any = ("interval", -sympy.oo, sympy.oo)
     DOMAIN: dict = {}
+
+    #: Closed-form MLE kernel of a built-in (used when no loss is given).
+    mle_kernel: str | None = None
+
+    def parse(self):
+        logpdf, params, variable, support = self.model()
+        return {"logpdf": logpdf, "params": params, "variable": variable, "support": support,
+                "theta": self.true_parameter(params), "loss": self.loss_expression(params, variable)}
+
+    def kernel_path(self) -> str:
+        if self.mle_kernel is not None and self.spec.get("loss") is None:
+            return self.mle_kernel
+        return self.kernel
 
     def model(self):
         """``(logpdf, params, variable, support)`` as SymPy objects."""
@@ -201,8 +222,8 @@ class MEstimator(Family):
         """``θ*`` from the spec's ``"theta"``, exactly, keyed by the parameter symbols."""
         raw = self.spec.get("theta")
         if not isinstance(raw, Mapping):
-            raise InputError(f"estimator {self.name!r}: give \"theta\", the true parameter values "
-                                     f"({', '.join(p.name for p in params)})")
+            raise InputError(f"estimator {self.name!r}: give the true parameter \"theta\" (values for "
+                                     f"{', '.join(p.name for p in params)})")
         names = {p.name: p for p in params}
         unknown = set(raw) - set(names)
         if unknown:
@@ -233,9 +254,10 @@ class MEstimator(Family):
         g = self.graph
         if not g.is_exact:
             raise InputError(f"graph {g.name!r}: {self.name} needs an exact graph")
-        logpdf, params, variable, support = self.model()
-        theta = self.true_parameter(params)
-        H, V, G = derive(logpdf, params, variable, support, theta, self.loss_expression(params, variable))
+        parsed = self.parameters
+        H, V, G = derive(parsed["logpdf"], parsed["params"], parsed["variable"], parsed["support"],
+                         parsed["theta"], parsed["loss"])
+        params = parsed["params"]
         if H.det() == 0:
             raise InputError(f"estimator {self.name!r}: the Hessian H is singular at theta*")
         Hinv = H.inv()
@@ -268,6 +290,7 @@ class MEstimator(Family):
 @register
 class Poisson(MEstimator):
     name = "poisson"
+    mle_kernel = "m_estimators:PoissonKernel"
     PARAMS = ("lambda",)
     LOGPDF = "x*log(lambda_) - lambda_ - log(factorial(x))"
     SUPPORT = ("integers", 0, sympy.oo)
@@ -276,6 +299,7 @@ class Poisson(MEstimator):
 @register
 class Bernoulli(MEstimator):
     name = "bernoulli"
+    mle_kernel = "m_estimators:BernoulliKernel"
     PARAMS = ("p",)
     LOGPDF = "x*log(p) + (1 - x)*log(1 - p)"
     SUPPORT = ("values", [0, 1])
@@ -284,6 +308,7 @@ class Bernoulli(MEstimator):
 @register
 class Exponential(MEstimator):
     name = "exponential"
+    mle_kernel = "m_estimators:ExponentialKernel"
     PARAMS = ("rate",)
     LOGPDF = "log(rate) - rate*x"
     SUPPORT = ("interval", 0, sympy.oo)
@@ -292,6 +317,7 @@ class Exponential(MEstimator):
 @register
 class GaussianMeanVariance(MEstimator):
     name = "gaussian"
+    mle_kernel = "m_estimators:GaussianKernel"
     PARAMS = ("mu", "sigma2")
     DOMAIN = {"mu": {"real": True}, "sigma2": {"positive": True}}
     LOGPDF = "-(x - mu)**2/(2*sigma2) - log(2*pi*sigma2)/2"

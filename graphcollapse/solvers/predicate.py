@@ -151,11 +151,11 @@ def collapse_predicate(graph: InteractionGraph, estimator=None, *, with_limits: 
         verdict is spectral, not a support question), or more than
         :data:`MAX_ATOMS` atoms.
     """
-    from graphcollapse.estimators import family_for
+    from graphcollapse.estimators import estimator_for
 
     if not graph.is_exact:
         raise InputError("the collapse predicate needs an exact graph")
-    family = family_for(graph, estimator)
+    family = estimator_for(graph, estimator)
     rec = family.recurrence()
     if not (rec.is_kronecker and rec.is_identity_propagation):
         raise InputError(
@@ -233,7 +233,7 @@ def _to_conditions(formula, variables, back, atoms):
 
 
 def _limits_by_pattern(graph, estimator, atoms, variables, feasible, infeasible, back):
-    from graphcollapse.estimators import family_for
+    from graphcollapse.estimators import estimator_for
     from graphcollapse.solvers.limits import limits as solve_limits
     from graphcollapse.topology import Topology
 
@@ -242,7 +242,7 @@ def _limits_by_pattern(graph, estimator, atoms, variables, feasible, infeasible,
     top = Topology(graph)
     generic_limits = None
     if generic_entry is not None:
-        generic_limits = solve_limits(family_for(graph, estimator).recurrence(), topology=top,
+        generic_limits = solve_limits(estimator_for(graph, estimator).recurrence(), topology=top,
                                       bounded=~generic_entry[2])
     cache: dict = {}
     out = []
@@ -259,7 +259,7 @@ def _limits_by_pattern(graph, estimator, atoms, variables, feasible, infeasible,
                 key = tuple(sorted(solution.items(), key=lambda kv: kv[0].name))
                 if key not in cache:
                     sub = graph.subs({s.name: v for s, v in solution.items()})
-                    cache[key] = solve_limits(family_for(sub, _estimator_of(sub, estimator)).recurrence())
+                    cache[key] = solve_limits(estimator_for(sub, _estimator_of(sub, estimator)).recurrence())
                 value = cache[key][k]
                 if generic is not None and _agrees(generic, solution, value):
                     value = generic

@@ -30,10 +30,10 @@ import numpy as np
 import sympy
 
 from graphcollapse.errors import InputError
-from graphcollapse.numbers.parse import to_exact
+from graphcollapse.estimators import Estimator, estimator_for
 from graphcollapse.graph import InteractionGraph
 
-__all__ = ["Layout", "Plan", "make_plan", "spec_number", "REAL"]
+__all__ = ["Layout", "Plan", "make_plan", "as_float", "REAL"]
 
 #: Source index of real data in a layout.
 REAL = -1
@@ -112,8 +112,7 @@ class Plan:
     """A graph in numbers: the generation-0 and the generation-``t`` layouts."""
 
     graph: InteractionGraph
-    family: str
-    spec: dict
+    estimator: Estimator
     mixing: str
     initial: Layout
     step: Layout
@@ -122,17 +121,13 @@ class Plan:
     def K(self) -> int:
         return self.graph.K
 
-
-def spec_number(graph: InteractionGraph, spec: dict, key: str, default=None, *, family: str) -> float | None:
-    """A numeric field of the estimator spec (exact syntax, no free symbols)."""
-    raw = spec.get(key, default)
-    if raw is None:
-        return None
-    value = to_exact(raw, {s.name: s for s in graph.symbols}, where=f"estimator {family!r} {key}")
-    return _as_float(value, f"estimator {family!r} {key}")
+    @property
+    def family(self) -> str:
+        """The estimator family's name."""
+        return self.estimator.name
 
 
-def _as_float(value, where: str) -> float:
+def as_float(value, where: str) -> float:
     if isinstance(value, sympy.Basic) and value.free_symbols:
         names = ", ".join(sorted(s.name for s in value.free_symbols))
         raise InputError(f"{where} depends on the symbols {names}: substitute numbers before simulating")
@@ -140,7 +135,7 @@ def _as_float(value, where: str) -> float:
 
 
 def _as_count(value, where: str) -> int:
-    number = _as_float(value, where)
+    number = as_float(value, where)
     rounded = round(number)
     if abs(number - rounded) > 1e-9 * max(1.0, abs(number)) or rounded < 0:
         raise InputError(f"{where} = {value} is not a whole number of samples; "
@@ -161,22 +156,21 @@ def make_plan(graph: InteractionGraph) -> Plan:
         If a weight, size or variance is symbolic, or a sample count is not a
         whole number (pooled counts are ``w_kj n_k``).
     """
-    spec = graph.estimator
-    family = spec.get("family", "gaussian_mean")
+    estimator = estimator_for(graph)
     ids = graph.ids
     K = graph.K
     if graph.free_symbols:
         names = ", ".join(sorted(s.name for s in graph.free_symbols))
         raise InputError(f"graph {graph.name!r} has symbolic weights ({names}): "
                                  "substitute numbers before simulating")
-    sigma2 = spec_number(graph, spec, "sigma2", 1, family=family)
+    sigma2 = as_float(estimator.parameters.get("sigma2", 1), f"estimator {estimator.name!r} sigma2")
     n = _values(graph.n, K)
     n0 = _values(graph.n0, K)
     n_real = _values(graph.n_real, K)
     own_noise = _values(graph.sigma2, K)
-    noise_of = [sigma2 if v is None else _as_float(v, f"model {ids[k]!r} sigma2") for k, v in enumerate(own_noise)]
-    weights = [_as_float(w, "edge weight") for w in graph.weights]
-    real = [_as_float(r, f"model {ids[k]!r} real") for k, r in enumerate(graph.real)]
+    noise_of = [sigma2 if v is None else as_float(v, f"model {ids[k]!r} sigma2") for k, v in enumerate(own_noise)]
+    weights = [as_float(w, "edge weight") for w in graph.weights]
+    real = [as_float(r, f"model {ids[k]!r} real") for k, r in enumerate(graph.real)]
     edge_n = _values(graph.edge_n, graph.num_edges)
 
     def size(value, k, field):
@@ -215,4 +209,4 @@ def make_plan(graph: InteractionGraph) -> Plan:
     initial = Layout(source=np.full(K, REAL, dtype=np.int64), model=np.arange(K, dtype=np.int64),
                      weight=np.ones(K), count=np.array([size(n0[k], k, "n0") for k in range(K)], dtype=np.int64),
                      noise=np.full(K, sigma2), K=K)
-    return Plan(graph=graph, family=family, spec=spec, mixing=graph.mixing, initial=initial, step=step)
+    return Plan(graph=graph, estimator=estimator, mixing=graph.mixing, initial=initial, step=step)

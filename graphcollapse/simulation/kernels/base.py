@@ -7,26 +7,30 @@ additive over samples, so pooled mixing (one fit on the union of a model's
 slots) sums them per model before fitting, and weighted mixing fits each slot
 and combines the fits with the weights.  The engine never looks inside.
 
+There is no registry here: each estimator declares its kernel
+(:attr:`graphcollapse.estimators.Estimator.kernel`, ``"module:Class"`` in this
+package) and :func:`kernel_for` imports it when a simulation needs it.
+
 Examples
 --------
->>> sorted(KERNELS)
-['bernoulli', 'custom', 'exponential', 'gaussian', 'gaussian_mean', 'linear_regression', 'poisson']
+>>> from graphcollapse.graph import from_matrix
+>>> from graphcollapse.simulation.engine.plan import make_plan
+>>> type(kernel_for(make_plan(from_matrix([["1/2"]], n=[4])))).__name__
+'GaussianMeanKernel'
 """
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from importlib import import_module
 from typing import ClassVar
 
 import numpy as np
 
-from graphcollapse.errors import InputError
 from graphcollapse.simulation.engine.plan import Layout, Plan
 from graphcollapse.simulation.engine.streams import BlockStreams
 
-__all__ = ["Kernel", "KERNELS", "register", "kernel_for", "PIECE_ELEMENTS"]
-
-KERNELS: dict[str, type["Kernel"]] = {}
+__all__ = ["Kernel", "kernel_for", "PIECE_ELEMENTS"]
 
 #: Largest number of floats one replication's batch of samples may hold in the
 #: sample-level path; larger slots are drawn in pieces (statistics add up), so
@@ -34,21 +38,10 @@ KERNELS: dict[str, type["Kernel"]] = {}
 PIECE_ELEMENTS = 1 << 16
 
 
-def register(cls: type["Kernel"]) -> type["Kernel"]:
-    """Class decorator adding a kernel to :data:`KERNELS` under ``cls.name``."""
-    KERNELS[cls.name] = cls
-    return cls
-
-
 def kernel_for(plan: Plan) -> "Kernel":
-    """The kernel simulating ``plan``'s estimator family."""
-    cls = KERNELS.get(plan.family)
-    if cls is not None and plan.spec.get("loss") is not None and not cls.fits_loss:
-        cls = KERNELS["custom"]     # a built-in density fitted with another loss: the general M-estimator
-    if cls is None:
-        raise InputError(f"the simulator has no sampler for the family {plan.family!r} "
-                                 f"(it simulates: {', '.join(sorted(KERNELS))})")
-    return cls(plan)
+    """The kernel simulating ``plan``'s estimator, as the estimator declares it."""
+    module, _, name = plan.estimator.kernel_path().partition(":")
+    return getattr(import_module(f"graphcollapse.simulation.kernels.{module}"), name)(plan)
 
 
 class Kernel(ABC):

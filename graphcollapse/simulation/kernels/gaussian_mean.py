@@ -18,22 +18,17 @@ from __future__ import annotations
 
 import numpy as np
 
-from graphcollapse.errors import InputError
-from graphcollapse.simulation.kernels.base import Kernel, register
-from graphcollapse.simulation.engine.plan import spec_number
+from graphcollapse.simulation.kernels.base import Kernel
+from graphcollapse.simulation.engine.plan import as_float
 
 __all__ = ["GaussianMeanKernel"]
 
 
 def dimension(plan) -> int:
-    """The integer ``d`` of an estimator spec (default 1)."""
-    d = spec_number(plan.graph, plan.spec, "d", 1, family=plan.family)
-    if d != int(d) or d < 1:
-        raise InputError(f"estimator {plan.family!r}: d must be a positive integer, got {d:g}")
-    return int(d)
+    """The integer ``d`` the estimator parsed (validated there; symbols are refused here)."""
+    return int(as_float(plan.estimator.parameters["d"], f"estimator {plan.family!r} d"))
 
 
-@register
 class GaussianMeanKernel(Kernel):
     """Sample means (MODEL.md 3.1); statistics: the sum of the samples."""
 

@@ -30,7 +30,7 @@ import numpy as np
 
 from graphcollapse.errors import InputError
 from graphcollapse.simulation.numerics.inversion import interval_scale, invert_interval, invert_table
-from graphcollapse.simulation.kernels.base import Kernel, register
+from graphcollapse.simulation.kernels.base import Kernel
 from graphcollapse.simulation.numerics.logdensity import compile_family
 from graphcollapse.simulation.numerics.mfit import fit_rows
 from graphcollapse.simulation.engine.plan import Layout
@@ -39,7 +39,6 @@ from graphcollapse.simulation.engine.streams import BlockStreams
 __all__ = ["LossKernel"]
 
 
-@register
 class LossKernel(Kernel):
     """Exact sampling from ``exp(logpdf)`` and numerical minimisation of the loss."""
 

@@ -35,12 +35,11 @@ import numpy as np
 
 from graphcollapse.errors import InputError
 from graphcollapse.simulation.kernels.gaussian_mean import dimension
-from graphcollapse.simulation.kernels.base import Kernel, register
+from graphcollapse.simulation.kernels.base import Kernel
 
 __all__ = ["OLSKernel"]
 
 
-@register
 class OLSKernel(Kernel):
     """Ordinary least squares (MODEL.md 3.2); statistics ``(XᵀX, Xᵀy)``."""
 

@@ -1,24 +1,25 @@
 """Simulators of the built-in M-estimator families: maximum likelihood in closed form.
 
-The true parameter comes from the spec's ``"theta"`` (a mapping, or a list in
-the order below).  Statistics and fits:
+The true parameter is the one the estimator parsed from the spec's
+``"theta"`` (:mod:`graphcollapse.estimators.m_estimators`; one parse for the
+theory and the simulator).  Statistics and fits:
 
 ============  =====================  ==========================  ============================
 family        parameter              statistics (sufficient path)  MLE
 ============  =====================  ==========================  ============================
 poisson       rate ``λ``             ``Σx ~ Poisson(m λ)``         ``Σx / n``
 bernoulli     ``p``                  ``Σx ~ Binomial(m, p)``       ``Σx / n``
-exponential   rate ``λ`` or scale    ``Σx ~ Gamma(m, 1/λ)``        ``n / Σx`` (scale: ``Σx / n``)
+exponential   rate ``λ``             ``Σx ~ Gamma(m, 1/λ)``        ``n / Σx``
 gaussian      mean ``μ``, variance   ``Σ(x-μ*)``, ``Σ(x-μ*)²``     ``x̄``, ``Σ(x-x̄)²/n``
-              ``σ²`` (or sd ``σ``)   (normal and ``σ² χ²_{m-1}``)
+              ``σ²``                 (normal and ``σ² χ²_{m-1}``)
 ============  =====================  ==========================  ============================
 
 The reported error is the plain squared parameter error ``Σ_i (θ̂_i − θ*_i)²``
 (no factor ``n``): it is directly comparable with the first-order prediction
 ``tr S_kk``, which carries the ``1/n_k`` factor (MODEL.md 3.3).  That
 prediction is asymptotic; the simulation is the exact finite-sample process.
-A spec with a ``"loss"`` is not the MLE: it goes to the general kernel of
-:mod:`.general_m`, which minimises that loss.
+A spec with a ``"loss"`` is not the MLE: the estimator then names the
+general kernel of :mod:`.general_m`, which minimises that loss.
 
 Examples
 --------
@@ -35,42 +36,17 @@ from __future__ import annotations
 import numpy as np
 
 from graphcollapse.errors import InputError
-from graphcollapse.numbers.parse import to_exact
-from graphcollapse.simulation.kernels.base import Kernel, register
-from graphcollapse.simulation.engine.plan import _as_float
+from graphcollapse.simulation.kernels.base import Kernel
+from graphcollapse.simulation.engine.plan import as_float
 
 __all__ = ["PoissonKernel", "BernoulliKernel", "ExponentialKernel", "GaussianKernel"]
 
 
-def true_parameter(plan, names: tuple[tuple[str, ...], ...]) -> tuple[np.ndarray, tuple[str, ...]]:
-    """The spec's ``theta`` as floats, in the order of ``names``.
-
-    ``names`` lists, per component, the accepted keys; returns the values and
-    the key that was used for each component.
-    """
-    family = plan.family
-    raw = plan.spec.get("theta")
-    if raw is None:
-        raise InputError(f"estimator {family!r}: give the true parameter \"theta\" to simulate")
-    symbols = {s.name: s for s in plan.graph.symbols}
-    if isinstance(raw, (list, tuple)):
-        if len(raw) != len(names):
-            raise InputError(f"estimator {family!r}: theta needs {len(names)} values, got {len(raw)}")
-        pairs = [(keys[0], value) for keys, value in zip(names, raw)]
-    elif isinstance(raw, dict):
-        pairs = []
-        for keys in names:
-            found = [key for key in keys if key in raw]
-            if len(found) != 1:
-                raise InputError(f"estimator {family!r}: theta needs exactly one of {', '.join(keys)}")
-            pairs.append((found[0], raw[found[0]]))
-    elif len(names) == 1:
-        pairs = [(names[0][0], raw)]
-    else:
-        raise InputError(f"estimator {family!r}: theta must be a mapping of {len(names)} values")
-    values = [_as_float(to_exact(v, symbols, where=f"estimator {family!r} theta {key}"),
-                        f"estimator {family!r} theta {key}") for key, v in pairs]
-    return np.array(values, dtype=float), tuple(key for key, _ in pairs)
+def true_parameter(plan) -> np.ndarray:
+    """The true parameter the estimator parsed, as floats in the order of its parameters."""
+    parsed = plan.estimator.parameters
+    return np.array([as_float(parsed["theta"][q], f"estimator {plan.family!r} theta {q.name}")
+                     for q in parsed["params"]], dtype=float)
 
 
 def _check_range(kernel, lo=0.0, hi=np.inf):
@@ -88,13 +64,12 @@ class _Counting(Kernel):
         return stats[0] / count[:, None]
 
 
-@register
 class PoissonKernel(_Counting):
     name = "poisson"
 
     def __init__(self, plan):
         super().__init__(plan)
-        self.truth, _ = true_parameter(plan, (("lambda", "lam", "rate", "mu", "mean"),))
+        self.truth = true_parameter(plan)
         _check_range(self)
 
     def sample_piece(self, streams, theta, noise, m):
@@ -104,13 +79,12 @@ class PoissonKernel(_Counting):
         return (streams.poisson(count[:, None] * theta, theta.shape[1:]).astype(float),)
 
 
-@register
 class BernoulliKernel(_Counting):
     name = "bernoulli"
 
     def __init__(self, plan):
         super().__init__(plan)
-        self.truth, _ = true_parameter(plan, (("p", "prob"),))
+        self.truth = true_parameter(plan)
         _check_range(self, 0.0, 1.0)
 
     def sample_piece(self, streams, theta, noise, m):
@@ -121,47 +95,37 @@ class BernoulliKernel(_Counting):
         return (streams.binomial(count[:, None], theta, theta.shape[1:]).astype(float),)
 
 
-@register
 class ExponentialKernel(Kernel):
+    """The rate ``λ``; statistic: the sum of the samples, a Gamma(m, 1/λ) variable."""
+
     name = "exponential"
 
     def __init__(self, plan):
         super().__init__(plan)
-        raw = plan.spec.get("theta")
-        scale_keys = ("scale", "beta")
-        self.by_scale = isinstance(raw, dict) and any(key in raw for key in scale_keys)
-        names = (scale_keys,) if self.by_scale else (("rate", "lambda", "lam"),)
-        self.truth, _ = true_parameter(plan, names)
+        self.truth = true_parameter(plan)
         _check_range(self)
 
-    def _scale(self, theta):
-        return theta if self.by_scale else 1.0 / theta
-
     def sample_piece(self, streams, theta, noise, m):
-        return ((streams.exponential((theta.shape[1], m)) * self._scale(theta)).sum(axis=2)[..., None],)
+        return ((streams.exponential((theta.shape[1], m)) / theta).sum(axis=2)[..., None],)
 
     def sufficient(self, streams, theta, count, noise):
-        return (streams.gamma(count[:, None].astype(float), theta.shape[1:]) * self._scale(theta),)
+        return (streams.gamma(count[:, None].astype(float), theta.shape[1:]) / theta,)
 
     def fit(self, stats, count):
-        mean = stats[0] / count[:, None]
-        return mean if self.by_scale else 1.0 / mean
+        return count[:, None] / stats[0]
 
 
-@register
 class GaussianKernel(Kernel):
     name = "gaussian"
 
     def __init__(self, plan):
         super().__init__(plan)
-        self.truth, keys = true_parameter(plan, (("mu", "mean", "loc"), ("sigma2", "variance", "var", "sigma")))
-        self.by_sd = keys[1] == "sigma"
+        self.truth = true_parameter(plan)
         if self.truth[1] <= 0:
             raise InputError(f"estimator {self.name!r}: the variance must be positive")
 
     def _variance(self, theta):
-        spread = theta[..., 1:2]
-        return spread * spread if self.by_sd else spread
+        return theta[..., 1:2]
 
     def sample_piece(self, streams, theta, noise, m):
         z = streams.normal((theta.shape[1], m))
@@ -182,5 +146,4 @@ class GaussianKernel(Kernel):
         m = count[:, None]
         mean = stats[0][..., 0:1] / m
         variance = np.maximum(stats[0][..., 1:2] / m - mean * mean, 0.0)
-        spread = np.sqrt(variance) if self.by_sd else variance
-        return np.concatenate([self.truth[0] + mean, spread], axis=2)
+        return np.concatenate([self.truth[0] + mean, variance], axis=2)

@@ -104,16 +104,16 @@ def compile_family(graph: InteractionGraph) -> CompiledFamily:
     InputError
         If the family is not an M-estimator, or its spec or true parameter is invalid.
     """
-    from graphcollapse.estimators import family_for
+    from graphcollapse.estimators import estimator_for
     from graphcollapse.estimators.m_estimators import MEstimator
 
-    family = family_for(graph)
+    family = estimator_for(graph)
     if not isinstance(family, MEstimator):
         raise InputError(f"estimator {family.name!r} is not an M-estimator family")
-    logpdf, params, variable, support = family.model()
-    theta = family.true_parameter(params)
-    loss = family.loss_expression(params, variable)
-    loss = -logpdf if loss is None else loss
+    parsed = family.parameters
+    logpdf, params, variable, support = parsed["logpdf"], parsed["params"], parsed["variable"], parsed["support"]
+    theta = parsed["theta"]
+    loss = -logpdf if parsed["loss"] is None else parsed["loss"]
     loss = _numeric(loss)
     derivatives = [loss] + [sympy.diff(loss, q) for q in params] + \
         [sympy.diff(loss, a, b) for a in params for b in params]

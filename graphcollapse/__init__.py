@@ -1,5 +1,9 @@
 """graphcollapse: exact analysis of model collapse on interaction graphs.
 
+The public API is :data:`__all__`.  Names are imported on first use, so
+``import graphcollapse`` (and ``graphcollapse --help``) stay fast; the
+simulator, SymPy-heavy solvers and SciPy are loaded when a function needs them.
+
 Examples
 --------
 >>> import graphcollapse as gc
@@ -8,34 +12,66 @@ Examples
 [True, True]
 >>> gc.analyze(g).models[0].slope                 # (D_1 + D_2)/2 with D = sigma2/n = 1
 1
+>>> gc.System(g).limits                           # both collapse: no limits
+(None, None)
 """
 
-__version__ = "0.1.0"
+from __future__ import annotations
 
-from graphcollapse.errors import GraphCollapseError, InternalConsistencyError
-from graphcollapse.graph import InteractionGraph, from_dict, from_json, from_matrix, from_networkx, load
-from graphcollapse.topology import Topology
-from graphcollapse.verdict import collapsing, theorem_a
-from graphcollapse.estimators import ESTIMATORS, estimator_for, recurrence
-from graphcollapse.recurrence.operator import Recurrence
-from graphcollapse.solvers.stability import stability
-from graphcollapse.solvers.limits import limits
-from graphcollapse.solvers.growth import cesaro_slopes, growth_rates
-from graphcollapse.solvers.trajectory import closed_form, trajectory
-from graphcollapse.solvers.predicate import collapse_predicate
-from graphcollapse.solvers.threshold import sample_size_threshold
-from graphcollapse.linalg.spectral import spectral_radius
-from graphcollapse.analysis import Analysis, analyze
-from graphcollapse.simulation import cross_check, simulate
+from importlib import import_module
+
+from graphcollapse._version import __version__
+from graphcollapse.errors import (ComputationError, GraphCollapseError, InputError, InternalConsistencyError,
+                                  InternalError, MissingExtraError, NotSemisimpleError, ResourceLimitError,
+                                  SingularSystemError, UndecidedError, UnsupportedError)
+
+#: Where each lazily imported public name lives.
+_LAZY = {
+    # the graph
+    "InteractionGraph": "graphcollapse.graph", "load": "graphcollapse.graph", "from_json": "graphcollapse.graph",
+    "from_dict": "graphcollapse.graph", "from_matrix": "graphcollapse.graph", "from_networkx": "graphcollapse.graph",
+    # topology and Theorem A
+    "Topology": "graphcollapse.topology", "collapsing": "graphcollapse.verdict", "theorem_a": "graphcollapse.verdict",
+    "Verdict": "graphcollapse.verdict",
+    # estimators and the recursion
+    "ESTIMATORS": "graphcollapse.estimators", "Estimator": "graphcollapse.estimators",
+    "estimator_for": "graphcollapse.estimators", "recurrence": "graphcollapse.estimators",
+    "Recurrence": "graphcollapse.operator",
+    # solvers and their results
+    "stability": "graphcollapse.solvers.stability", "Stability": "graphcollapse.solvers.stability",
+    "limits": "graphcollapse.solvers.limits", "Limits": "graphcollapse.solvers.results",
+    "growth_rates": "graphcollapse.solvers.growth", "cesaro_slopes": "graphcollapse.solvers.growth",
+    "GrowthRates": "graphcollapse.solvers.results",
+    "trajectory": "graphcollapse.solvers.trajectory", "closed_form": "graphcollapse.solvers.trajectory",
+    "collapse_predicate": "graphcollapse.solvers.predicate", "CollapsePredicate": "graphcollapse.solvers.predicate",
+    "sample_size_threshold": "graphcollapse.solvers.threshold", "Threshold": "graphcollapse.solvers.threshold",
+    "spectral_radius": "graphcollapse.linalg.spectral",
+    # the concept object and what it collects
+    "System": "graphcollapse.system", "analyze": "graphcollapse.system", "predict": "graphcollapse.system",
+    "cross_check": "graphcollapse.system", "Analysis": "graphcollapse.analysis",
+    "ModelResult": "graphcollapse.analysis",
+    # simulation and the cross-check
+    "simulate": "graphcollapse.simulation", "SimulationResult": "graphcollapse.simulation",
+    "Prediction": "graphcollapse.crosscheck", "CrossCheck": "graphcollapse.crosscheck",
+}
 
 __all__ = [
     "__version__",
-    "GraphCollapseError", "InternalConsistencyError",
-    "InteractionGraph", "load", "from_json", "from_dict", "from_matrix", "from_networkx",
-    "Topology", "collapsing", "theorem_a",
-    "ESTIMATORS", "estimator_for", "recurrence", "Recurrence",
-    "stability", "limits", "growth_rates", "cesaro_slopes", "trajectory", "closed_form", "collapse_predicate",
-    "sample_size_threshold", "spectral_radius",
-    "Analysis", "analyze",
-    "simulate", "cross_check",
+    "GraphCollapseError", "InputError", "UnsupportedError", "ResourceLimitError", "ComputationError",
+    "SingularSystemError", "NotSemisimpleError", "UndecidedError", "MissingExtraError", "InternalError",
+    "InternalConsistencyError",
+    *_LAZY,
 ]
+
+
+def __getattr__(name: str):
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'graphcollapse' has no attribute {name!r}")
+    value = getattr(import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(__all__)

@@ -1,11 +1,14 @@
-"""One call that derives everything about a graph: :func:`analyze`.
+"""The collected answers for one graph: :class:`Analysis` and its per-model :class:`ModelResult`.
 
-The :class:`Analysis` it returns remembers what produced it (graph, family,
-arithmetic) so reports and cross-checks never have to be told twice.
+:func:`collect` reads them off a :class:`~graphcollapse.system.System` (the
+concept object that computes and caches every answer); ``analyze(graph)`` is
+``System(graph).analysis()``.  An :class:`Analysis` remembers what produced it
+(graph, estimator, recurrence, topology, arithmetic), so reports and
+cross-checks never have to be told twice.
 
 Examples
 --------
->>> from graphcollapse.graph import from_dict
+>>> from graphcollapse import analyze, from_dict
 >>> g = from_dict({"models": [{"id": "A", "n": 10, "real": 1},
 ...                           {"id": "B", "n": 10},
 ...                           {"id": "C", "n": 10}],
@@ -14,28 +17,25 @@ Examples
 >>> result = analyze(g)
 >>> [(m.id, m.collapses, m.limit, m.slope) for m in result.models]
 [('A', False, 1/10, 0), ('B', False, 1/5, 0), ('C', True, None, 1/10)]
+>>> result.by_id["B"].statement
+'E_B(t) -> 1/5 geometrically'
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Mapping
+from typing import Any
 
-import sympy
-
-from graphcollapse.estimators import estimator_for
 from graphcollapse.estimators.base import Estimator
 from graphcollapse.graph import InteractionGraph
-from graphcollapse.recurrence.operator import Recurrence
-from graphcollapse.solvers.growth import NotSemisimpleError, cesaro_slopes, geometric_constant, growth_rates
-from graphcollapse.solvers.limits import limits as solve_limits
-from graphcollapse.solvers.predicate import CollapsePredicate, collapse_predicate
-from graphcollapse.solvers.stability import Stability, stability
+from graphcollapse.operator.recurrence import Recurrence
+from graphcollapse.solvers.predicate import CollapsePredicate
+from graphcollapse.solvers.stability import Stability
 from graphcollapse.topology import Topology
-from graphcollapse.verdict import Verdict, theorem_a
+from graphcollapse.verdict import Verdict
 
-__all__ = ["Analysis", "ModelResult", "analyze"]
+__all__ = ["Analysis", "ModelResult", "collect", "ASYMPTOTIC_NOTE"]
 
 ASYMPTOTIC_NOTE = ("first-order asymptotic: fixed t, n -> infinity; the error is n·Cov to first order "
                    "(reported with the 1/n_k factor); finite-sample behaviour for fixed n and t -> infinity can differ")
@@ -45,7 +45,7 @@ ASYMPTOTIC_NOTE = ("first-order asymptotic: fixed t, n -> infinity; the error is
 class ModelResult:
     """Everything derived for one model.
 
-    ``collapses`` is the deciding verdict (the family's exact operator; for
+    ``collapses`` is the deciding verdict (the estimator's exact operator; for
     graphs with symbolic weights, on the generic support — ``predicate``
     then holds the exact condition).  ``limit`` is ``None`` where the error
     is unbounded; ``slope`` is the linear growth rate ``c_k`` (0 when
@@ -80,7 +80,11 @@ class ModelResult:
 
 @dataclass(frozen=True)
 class Analysis:
-    """The result of :func:`analyze`; see :attr:`models` for per-model results."""
+    """Every answer for one graph; see :attr:`models` for the per-model results.
+
+    ``arithmetic`` says how limits and rates were computed (``"exact rational"``,
+    ``"symbolic"``, ``"float"``, ``"mpmath"``), ``method`` how the verdicts were decided.
+    """
 
     graph: InteractionGraph
     family: Estimator
@@ -90,12 +94,7 @@ class Analysis:
     models: tuple[ModelResult, ...]
     predicate: CollapsePredicate | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)
-
-    @property
-    def arithmetic(self) -> str:
-        if not self.graph.is_exact:
-            return "float"
-        return "symbolic" if self.recurrence.symbols else "exact rational"
+    arithmetic: str = "exact rational"
 
     @cached_property
     def by_id(self) -> dict[str, ModelResult]:
@@ -108,32 +107,15 @@ class Analysis:
         return analysis_to_dict(self)
 
 
-def analyze(graph: InteractionGraph, estimator: Mapping | None = None, *, arithmetic: str | None = None,
-            predicate: bool | None = None) -> Analysis:
-    """Derive verdicts, limits, growth rates and conditions for every model.
-
-    Parameters
-    ----------
-    graph : InteractionGraph
-    estimator : mapping, optional
-        Overrides the graph's estimator specification.
-    arithmetic : {"exact", "float"}, optional
-        Float limits for an exact graph (default: exact for exact graphs).
-    predicate : bool, optional
-        Compute the collapse predicate (default: when the weights have symbols).
-    """
-    family = estimator_for(graph, estimator)
-    rec = family.recurrence()
-    top = Topology(graph)
-    verdicts = theorem_a(graph, top)
-    st = stability(rec, top)
-    float_mode = (arithmetic == "float") or not graph.is_exact
-    limit_values = solve_limits(rec, topology=top, bounded=st.bounded, arithmetic="float" if float_mode else "exact")
-    slopes = _slopes(rec, top, st, float_mode)
-    pred = None
-    want_predicate = predicate if predicate is not None else bool(graph.free_symbols)
-    if want_predicate and rec.is_kronecker and rec.is_identity_propagation and graph.is_exact:
-        pred = collapse_predicate(graph, estimator)
+def collect(system) -> Analysis:
+    """The :class:`Analysis` of a :class:`~graphcollapse.system.System`: every cached answer, per model."""
+    graph = system.graph
+    rec = system.recurrence
+    st = system.stability
+    verdicts = system.verdicts
+    limits = system.limits
+    slopes = system.slopes
+    pred = system.predicate
     models = []
     for k, model_id in enumerate(graph.ids):
         models.append(ModelResult(
@@ -143,42 +125,19 @@ def analyze(graph: InteractionGraph, estimator: Mapping | None = None, *, arithm
             topological_collapses=not bool(st.topological[k]),
             growth=st.growth[k],
             growth_factor=st.growth_factor[k],
-            limit=pred.limits[k] if pred is not None else limit_values[k],
+            limit=pred.limits[k] if pred is not None else limits[k],
             slope=slopes[k],
             predicate=None if pred is None else pred.predicates[k],
             explanation=st.explanation[k],
-            growth_constant=(geometric_constant(rec, [int(m) for m in top.upstream(k)], k, st.growth_factor[k])
-                             if st.growth[k] == "geometric" and not float_mode else None),
+            growth_constant=system.growth_constant(k),
         ))
     notes = list(rec.notes)
     if rec.asymptotic and ASYMPTOTIC_NOTE not in notes:
         notes.append(ASYMPTOTIC_NOTE)
-    if not graph.is_exact or float_mode:
+    if system.arithmetic == "float":
         notes.append("float arithmetic: limits and rates are floating-point; verdicts are exact (support only)")
     if graph.free_symbols:
         notes.append("symbolic weights: verdicts and slopes hold where no symbolic weight vanishes; "
                      "the predicate gives the exact condition")
-    return Analysis(graph, family, rec, top, st, tuple(models), pred, tuple(notes))
-
-
-def _slopes(rec: Recurrence, top: Topology, st: Stability, float_mode: bool) -> tuple:
-    if rec.is_kronecker and rec.is_identity_propagation:
-        values = growth_rates(rec, topology=top)
-        return tuple(float(v) for v in values) if float_mode and rec.exact and not rec.symbols else values
-    out: list[Any] = []
-    cache: dict[int, dict] = {}
-    for k in range(rec.K):
-        kind = st.growth[k]
-        if kind == "bounded":
-            out.append(sympy.Integer(0))
-        elif kind != "linear":
-            out.append(sympy.oo)
-        else:
-            c = int(top.component_of[k])
-            if c not in cache:
-                try:
-                    cache[c] = cesaro_slopes(rec, top.upstream(k).tolist())
-                except NotSemisimpleError:
-                    cache[c] = {}
-            out.append(cache[c].get(k, sympy.oo))
-    return tuple(out)
+    return Analysis(graph, system.estimator, rec, system.topology, st, tuple(models), pred, tuple(notes),
+                    arithmetic=system.arithmetic_label)

@@ -105,6 +105,23 @@ class Topology:
     def __init__(self, graph: InteractionGraph):
         self.graph = graph
 
+    @classmethod
+    def of(cls, graph: InteractionGraph) -> "Topology":
+        """The topology of ``graph``, computed once per graph and shared by every solver.
+
+        A graph is immutable, so its topology is a derived quantity of it; it is
+        cached on the graph (the graph itself knows nothing about topology).
+
+        >>> from graphcollapse.graph import from_matrix
+        >>> g = from_matrix([[1]])
+        >>> Topology.of(g) is Topology.of(g)
+        True
+        """
+        cached = graph.__dict__.get("_topology")
+        if cached is None:
+            cached = graph.__dict__["_topology"] = cls(graph)
+        return cached
+
     # ------------------------------------------------------------ structure
     @cached_property
     def _edges(self) -> tuple[np.ndarray, np.ndarray]:

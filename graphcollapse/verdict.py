@@ -141,7 +141,7 @@ def theorem_a(graph: InteractionGraph, topology: Topology | None = None) -> tupl
     InternalConsistencyError
         If the topological, spectral and Markov forms disagree.
     """
-    top = topology or Topology(graph)
+    top = topology or Topology.of(graph)
     ids = graph.ids
     topo_collapse = top.collapsing
     comp_is_one, comp_radius = component_spectral_radii(top)

@@ -393,7 +393,7 @@ def check_pattern(K: int, code: int, seed: int = DEFAULT_SEED) -> tuple[int, str
     """
     import sympy
 
-    from graphcollapse.analysis import analyze
+    from graphcollapse.system import analyze
     from graphcollapse.errors import InternalConsistencyError
 
     E, R, Wq, realq, _, noiseq, initialq = _weights(K, code, seed)

@@ -56,7 +56,8 @@ def random_graph(rng: np.random.Generator, K: int, *, family: dict, mixing: str 
 
 
 def _run(level: str, family: dict, mixings, seed: int, label: str) -> str:
-    from graphcollapse.simulation import cross_check, simulate
+    from graphcollapse.simulation import simulate
+    from graphcollapse.system import cross_check
 
     rng = np.random.default_rng(seed)
     graphs = 6 if level == "quick" else 16

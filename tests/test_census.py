@@ -7,7 +7,7 @@ import random
 import networkx as nx
 import pytest
 
-import graphcollapse.analysis as analysis_module
+import graphcollapse.system as analysis_module
 from graphcollapse.graph import from_json
 from proofs_check import census, load_checks
 from proofs_check.__main__ import main

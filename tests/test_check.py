@@ -10,7 +10,8 @@ import pytest
 from graphcollapse.cli import main
 from graphcollapse.errors import GraphCollapseError
 from graphcollapse.graph import from_dict
-from graphcollapse.simulation import cross_check, predict, simulate
+from graphcollapse.simulation import simulate
+from graphcollapse.system import cross_check, predict
 from graphcollapse.crosscheck.inference import LateWindow, holm, z_test
 
 T, R = 24, 3000
@@ -176,15 +177,15 @@ def test_cli_json_contract(tmp_path, capsys):
 
 
 def test_cli_exit_1_when_the_theory_disagrees(capsys, monkeypatch):
-    import graphcollapse.simulation as simulation
+    from graphcollapse.system import System
 
-    right = simulation.predict
+    right = System.prediction
 
-    def wrong(g, T):
-        p = right(g, T)
+    def wrong(system, T):
+        p = right(system, T)
         return replace(p, trajectory=p.trajectory * 1.5)
 
-    monkeypatch.setattr(simulation, "predict", wrong)
+    monkeypatch.setattr(System, "prediction", wrong)
     status, out, _ = run(capsys, "check", "two_cycle", "-R", "500", "-T", "5", "--seed", "2")
     assert status == 1 and "FAILED" in out and "E_A(0): predicted 0.15" in out
 

@@ -8,7 +8,8 @@ in ``graphcollapse.estimators``; the simulator side is tested in
 import pytest
 
 from graphcollapse.graph import from_dict
-from graphcollapse.simulation import cross_check, simulate
+from graphcollapse.simulation import simulate
+from graphcollapse.system import cross_check
 
 T, R = 16, 3000
 

@@ -7,7 +7,8 @@ from scipy.special import gammaln
 
 from graphcollapse.errors import GraphCollapseError
 from graphcollapse.graph import from_dict
-from graphcollapse.simulation import cross_check, predict, simulate
+from graphcollapse.simulation import simulate
+from graphcollapse.system import cross_check, predict
 from graphcollapse.simulation.kernels.general_m import LossKernel
 from graphcollapse.simulation.numerics.inversion import invert_interval, invert_table
 from graphcollapse.simulation.kernels.base import kernel_for

@@ -6,7 +6,7 @@ import sympy
 from hypothesis import given, settings
 
 import graphcollapse as gc
-from graphcollapse.analysis import analyze
+from graphcollapse.system import analyze
 from graphcollapse.estimators import recurrence
 from graphcollapse.graph import from_dict, from_matrix
 from graphcollapse.solvers.growth import cesaro_slopes, growth_rates

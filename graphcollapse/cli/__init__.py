@@ -11,7 +11,7 @@ import argparse
 import sys
 from importlib import import_module
 
-from graphcollapse import __version__
+from graphcollapse._version import __version__
 from graphcollapse.errors import GraphCollapseError, InternalConsistencyError
 
 __all__ = ["main", "build_parser", "COMMANDS"]

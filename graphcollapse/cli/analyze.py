@@ -27,7 +27,7 @@ def add_parser(sub) -> None:
 
 
 def run(args) -> int:
-    from graphcollapse.analysis import analyze
+    from graphcollapse.system import analyze
     from graphcollapse.errors import InputError
     from graphcollapse.presentation.reports import latex_report, markdown_report, text_report
     from graphcollapse.presentation.reports.text import recurrence_report

@@ -57,7 +57,7 @@ class _ProgressBar:
 
 
 def run(args) -> int:
-    from graphcollapse.simulation import cross_check, predict, simulate
+    from graphcollapse.system import System
     from graphcollapse.crosscheck.check import check_levels
     from graphcollapse.presentation.reports.check import check_plot, check_text, check_to_dict, require_matplotlib
     from graphcollapse.cli.common import load_graph
@@ -69,12 +69,12 @@ def run(args) -> int:
     check_levels(args.alpha, args.rel_tol)
     if args.plot:
         require_matplotlib()
-    graph = load_graph(args.graph, args.estimator)
-    reference = predict(graph, args.generations)
+    system = System(load_graph(args.graph, args.estimator))
+    reference = system.prediction(args.generations)
     progress = _ProgressBar(sys.stderr) if sys.stderr.isatty() else None
-    result = simulate(graph, args.generations, args.replications, seed=args.seed, method=args.method,
-                      chunk_size=args.chunk_size, progress=progress)
-    check = cross_check(graph, result, alpha=args.alpha, rel_tol=args.rel_tol, reference=reference)
+    result = system.simulate(args.generations, args.replications, seed=args.seed, method=args.method,
+                             chunk_size=args.chunk_size, progress=progress)
+    check = system.check(result, alpha=args.alpha, rel_tol=args.rel_tol, reference=reference)
     if args.plot:
         check_plot(check, args.plot)
     if args.json:

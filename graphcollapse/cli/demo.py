@@ -19,7 +19,7 @@ def add_parser(sub) -> None:
 
 
 def run(args) -> int:
-    from graphcollapse.analysis import analyze
+    from graphcollapse.system import analyze
     from graphcollapse.examples import load_example
     from graphcollapse.presentation.reports import text_report
 

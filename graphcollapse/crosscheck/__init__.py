@@ -1,6 +1,11 @@
-"""The statistical comparison of theory and simulation: :func:`cross_check`."""
+"""The statistical comparison of theory and simulation (Holm-corrected z-tests).
 
-from graphcollapse.crosscheck.prediction import Prediction, predict
-from graphcollapse.crosscheck.check import CrossCheck, cross_check
+The theory comes in as a :class:`Prediction` from a
+:class:`~graphcollapse.system.System`; :func:`compare` tests it against a
+:class:`~graphcollapse.simulation.engine.result.SimulationResult`.
+"""
 
-__all__ = ["Prediction", "predict", "CrossCheck", "cross_check"]
+from graphcollapse.crosscheck.prediction import Prediction, prediction_from
+from graphcollapse.crosscheck.check import CrossCheck, compare
+
+__all__ = ["Prediction", "prediction_from", "CrossCheck", "compare"]

@@ -1,4 +1,8 @@
-"""Does the theory hold in simulation?  :func:`cross_check`.
+"""Does the theory hold in simulation?  The statistics of :func:`graphcollapse.cross_check`.
+
+:func:`compare` takes the theory as a :class:`~graphcollapse.crosscheck.prediction.Prediction`
+(built by :meth:`graphcollapse.system.System.prediction`) and a simulation
+result; it never derives theory itself.
 
 Three kinds of tests, all two-sided z-tests on Monte Carlo means, with
 Hall's correction for the skewness of the errors
@@ -32,8 +36,7 @@ between the tests.
 Examples
 --------
 >>> from dataclasses import replace
->>> from graphcollapse.graph import from_matrix
->>> from graphcollapse.simulation import simulate, predict
+>>> from graphcollapse import cross_check, from_matrix, predict, simulate
 >>> g = from_matrix([[0, 1], [1, 0]], n=[10, 20])
 >>> result = simulate(g, generations=20, replications=3000, seed=5, method="sufficient")
 >>> cross_check(g, result).passed
@@ -53,10 +56,10 @@ import numpy as np
 from graphcollapse.errors import InputError
 from graphcollapse.graph import InteractionGraph
 from graphcollapse.crosscheck.inference import LateWindow, holm, z_test
-from graphcollapse.crosscheck.prediction import Prediction, predict
+from graphcollapse.crosscheck.prediction import Prediction
 from graphcollapse.simulation.engine.result import SimulationResult
 
-__all__ = ["CrossCheck", "Comparison", "cross_check", "check_levels", "DEFAULT_ALPHA"]
+__all__ = ["CrossCheck", "Comparison", "compare", "check_levels", "DEFAULT_ALPHA"]
 
 #: Family-wise error level of the check.
 DEFAULT_ALPHA = 0.001
@@ -137,9 +140,9 @@ def check_levels(alpha: float, rel_tol: float) -> None:
         raise InputError(f"the relative tolerance must be >= 0, got {rel_tol}")
 
 
-def cross_check(graph: InteractionGraph, result: SimulationResult, predicted: Prediction | None = None, *,
-                alpha: float = DEFAULT_ALPHA, rel_tol: float = 0.0, reference: Prediction | None = None) -> CrossCheck:
-    """Test the predictions for ``graph`` against the simulation ``result``.
+def compare(graph: InteractionGraph, result: SimulationResult, reference: Prediction,
+            predicted: Prediction | None = None, *, alpha: float = DEFAULT_ALPHA, rel_tol: float = 0.0) -> CrossCheck:
+    """Test ``predicted`` (default: the exact ``reference``) against the simulation ``result``.
 
     Parameters
     ----------
@@ -152,9 +155,9 @@ def cross_check(graph: InteractionGraph, result: SimulationResult, predicted: Pr
         Family-wise error level (Holm over every test).
     rel_tol : float
         Relative margin granted to every prediction (0: the prediction is exact).
-    reference : Prediction, optional
-        The toolkit's exact prediction ``predict(graph, result.generations)``
-        if already computed (it sets the transient allowances).
+    reference : Prediction
+        The toolkit's exact prediction (it sets the transient allowances);
+        :meth:`graphcollapse.system.System.check` supplies it.
 
     Returns
     -------
@@ -166,7 +169,6 @@ def cross_check(graph: InteractionGraph, result: SimulationResult, predicted: Pr
         raise InputError("cross_check needs at least 2 replications")
     check_levels(alpha, rel_tol)
     T = result.generations
-    reference = predict(graph, T) if reference is None else reference
     predicted = reference if predicted is None else predicted
     for name, value in (("prediction", predicted), ("reference", reference)):
         if value.trajectory.shape != result.mean_error.shape:

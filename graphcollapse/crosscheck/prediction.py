@@ -1,14 +1,14 @@
 """What the theory says, in floats: the exact ``E_k(t)`` and the asymptotic claims.
 
-A :class:`Prediction` is what :func:`~graphcollapse.simulation.cross_check`
-tests against a simulation.  :func:`predict` derives it from the toolkit's
-exact recursion (:func:`~graphcollapse.solvers.trajectory.trajectory`) and
-analysis (:func:`~graphcollapse.analysis.analyze`); tests build deliberately
+A :class:`Prediction` is what :func:`graphcollapse.cross_check` tests
+against a simulation.  :func:`prediction_from` reads it off a
+:class:`~graphcollapse.system.System` (its exact trajectory and analysis;
+``graphcollapse.predict(graph, T)`` for short); tests build deliberately
 wrong ones with :func:`dataclasses.replace`.
 
 Examples
 --------
->>> from graphcollapse.graph import from_matrix
+>>> from graphcollapse import from_matrix, predict
 >>> p = predict(from_matrix([[0, 1], [1, 0]], n=[10, 20]), generations=2)
 >>> p.trajectory.tolist(), p.slopes.tolist(), p.period
 ([[0.1, 0.05], [0.15, 0.15], [0.25, 0.2]], [0.075, 0.075], 2)
@@ -22,9 +22,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from graphcollapse.errors import InputError
-from graphcollapse.graph import InteractionGraph
 
-__all__ = ["Prediction", "predict"]
+__all__ = ["Prediction", "prediction_from"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -73,22 +72,23 @@ def _float(value, what: str) -> float:
         raise InputError(f"{what} = {value} is not a number: substitute the graph's symbols first") from None
 
 
-def predict(graph: InteractionGraph, generations: int) -> Prediction:
-    """The exact prediction for ``graph`` (its own estimator family).
+def prediction_from(system, generations: int) -> Prediction:
+    """The exact prediction of a :class:`~graphcollapse.system.System` in floats, for ``t = 0 … generations``.
+
+    Reads the system's cached answers (verdicts, limits, slopes, the exact
+    trajectory); the cross-check never derives theory itself.
 
     Raises
     ------
     InputError
-        If the graph has symbols, or the family is unknown to the solvers.
+        If the graph has symbols.
     """
-    from graphcollapse.analysis import analyze
-    from graphcollapse.solvers.trajectory import trajectory
-
+    graph = system.graph
     if graph.free_symbols:
         names = ", ".join(sorted(s.name for s in graph.free_symbols))
         raise InputError(f"graph {graph.name!r} has symbolic weights ({names}): substitute numbers first")
-    analysis = analyze(graph)
-    values = trajectory(analysis.recurrence, generations)
+    analysis = system.analysis()
+    values = system.trajectory(generations)
     table = np.array([[_float(v, f"E_{graph.ids[k]}({t})") for k, v in enumerate(row)]
                       for t, row in enumerate(values)], dtype=float)
     top = analysis.topology

@@ -2,7 +2,7 @@
 
 An :class:`Estimator` parses its specification once (:attr:`Estimator.parameters`)
 and declares, from that one parse, both halves of what graphcollapse does
-with it: the second-moment :class:`~graphcollapse.recurrence.Recurrence`
+with it: the second-moment :class:`~graphcollapse.operator.Recurrence`
 (:meth:`Estimator.recurrence`, what the solvers consume) and the simulation
 kernel that draws its samples (:attr:`Estimator.kernel`, resolved by the
 simulator, which sits beside the solvers one layer up; an estimator that
@@ -36,7 +36,7 @@ import sympy
 from graphcollapse.errors import InputError
 from graphcollapse.graph import InteractionGraph
 from graphcollapse.numbers.parse import to_exact
-from graphcollapse.recurrence.operator import Recurrence
+from graphcollapse.operator.recurrence import Recurrence
 
 __all__ = ["Estimator", "ESTIMATORS", "register", "estimator_for", "recurrence"]
 

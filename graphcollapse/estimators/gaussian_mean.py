@@ -27,7 +27,7 @@ import numpy as np
 import sympy
 
 from graphcollapse.errors import InputError
-from graphcollapse.recurrence.operator import Recurrence
+from graphcollapse.operator.recurrence import Recurrence
 from graphcollapse.estimators.base import Estimator, register
 
 

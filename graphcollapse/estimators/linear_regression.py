@@ -35,7 +35,7 @@ import sympy
 
 from graphcollapse.errors import InputError
 from graphcollapse.numbers.parse import to_exact
-from graphcollapse.recurrence.operator import Recurrence
+from graphcollapse.operator.recurrence import Recurrence
 from graphcollapse.estimators.base import Estimator, register
 
 __all__ = ["LinearRegression", "pooled_coefficients"]

@@ -42,7 +42,7 @@ import sympy
 
 from graphcollapse.errors import InputError
 from graphcollapse.numbers.parse import parse_expression
-from graphcollapse.recurrence.operator import Recurrence
+from graphcollapse.operator.recurrence import Recurrence
 from graphcollapse.estimators.base import Estimator, register
 
 __all__ = ["MEstimator", "Poisson", "Bernoulli", "Exponential", "GaussianMeanVariance", "Custom", "derive"]

@@ -1,1 +1,1 @@
-"""Solvers: everything derived from a :class:`~graphcollapse.recurrence.operator.Recurrence`."""
+"""Solvers: everything derived from a :class:`~graphcollapse.operator.recurrence.Recurrence`."""

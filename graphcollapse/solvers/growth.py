@@ -41,16 +41,14 @@ import numpy as np
 import scipy.sparse as sp
 import sympy
 
-from graphcollapse.errors import InputError
-from graphcollapse.recurrence.operator import Recurrence, rows_to_matrix
+from graphcollapse.errors import InputError, NotSemisimpleError
+from graphcollapse.operator.recurrence import Recurrence, rows_to_matrix
+from graphcollapse.solvers.results import GrowthRates
 from graphcollapse.topology import Topology
 from graphcollapse.numbers.canonical import tidy
 
 __all__ = ["growth_rates", "cesaro_slopes", "cyclic_classes", "phase_absorption", "NotSemisimpleError"]
 
-
-class NotSemisimpleError(ArithmeticError):
-    """The eigenvalue 1 of 𝓛 has a Jordan block: growth is faster than linear."""
 
 
 def cyclic_classes(topology: Topology, c: int) -> dict[int, int]:
@@ -153,7 +151,7 @@ def growth_rates(rec: Recurrence, *, topology: Topology | None = None) -> tuple:
     """
     if not (rec.is_kronecker and rec.is_identity_propagation):
         raise InputError("growth_rates needs M = I and the Kronecker form; use cesaro_slopes")
-    top = topology or Topology(rec.graph)
+    top = topology or Topology.of(rec.graph)
     K = rec.K
     exact = rec.exact
     zero = sympy.Integer(0) if exact else 0.0
@@ -169,9 +167,11 @@ def growth_rates(rec: Recurrence, *, topology: Topology | None = None) -> tuple:
             mass = sum((v**2 for v in u[k]), zero)
             if mass != 0:
                 slopes[k] = slopes[k] + period * mass * weight
+    method = "phase absorption and stationary distributions of the closed classes (Theorem B)"
     if exact:
-        return tuple(tidy(s) if s.free_symbols else sympy.simplify(s) for s in slopes)
-    return tuple(float(s) for s in slopes)
+        return GrowthRates([tidy(s) if s.free_symbols else sympy.simplify(s) for s in slopes], ids=rec.ids,
+                           arithmetic="symbolic" if rec.symbols else "exact rational", method=method)
+    return GrowthRates([float(s) for s in slopes], ids=rec.ids, arithmetic="float", method=method)
 
 
 def _trace_noise(rec: Recurrence) -> list:

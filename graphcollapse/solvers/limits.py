@@ -37,7 +37,8 @@ import sympy
 
 from graphcollapse.errors import InputError
 from graphcollapse.linalg.exact_solve import solve_exact, solve_stein
-from graphcollapse.recurrence.operator import Recurrence
+from graphcollapse.operator.recurrence import Recurrence
+from graphcollapse.solvers.results import Limits
 from graphcollapse.topology import Topology
 from graphcollapse.numbers.canonical import tidy
 
@@ -77,9 +78,11 @@ def limits(rec: Recurrence, *, topology: Topology | None = None, bounded: Sequen
     tuple
         Exact SymPy values (cancelled and factored), floats, or ``mpmath.mpf``.
     """
-    top = topology or Topology(rec.graph)
+    top = topology or Topology.of(rec.graph)
     if arithmetic == "mpmath":
-        return _mpmath_limits(rec, top, bounded, dps)
+        values = _mpmath_limits(rec, top, bounded, dps)
+        return Limits(values, ids=rec.ids, arithmetic=f"mpmath ({dps} digits)",
+                      method="vectorised limit system, LU at working precision")
     S, models = limit_covariance(rec, topology=top, bounded=bounded, arithmetic=arithmetic)
     float_mode = not isinstance(S, dict)
     p = rec.p
@@ -95,7 +98,10 @@ def limits(rec: Recurrence, *, topology: Topology | None = None, bounded: Sequen
             block = S[k]
             value = (sympy.Matrix(T) * block).trace()
             out[k] = _tidy(value)
-    return tuple(out)
+    if float_mode:
+        return Limits(out, ids=rec.ids, arithmetic="float", method="structured Stein solver (float64)")
+    return Limits(out, ids=rec.ids, arithmetic="symbolic" if rec.symbols else "exact rational",
+                  method="component-wise Lyapunov and Sylvester-Stein equations, exact")
 
 
 def _mpmath_limits(rec: Recurrence, top: Topology, bounded, dps: int) -> tuple:
@@ -142,7 +148,7 @@ def limit_covariance(rec: Recurrence, *, topology: Topology | None = None, bound
         bounded model ``k`` to its diagonal block ``S_kk`` (what the limits
         need); :func:`limit_blocks` gives every block.
     """
-    top = topology or Topology(rec.graph)
+    top = topology or Topology.of(rec.graph)
     keep = _bounded_models(rec, top, bounded)
     models = [int(k) for k in np.flatnonzero(keep)]
     if arithmetic is None:

@@ -239,7 +239,7 @@ def _limits_by_pattern(graph, estimator, atoms, variables, feasible, infeasible,
 
     generic_pattern = tuple(0 for _ in atoms)
     generic_entry = next((f for f in feasible if f[0] == generic_pattern), None)
-    top = Topology(graph)
+    top = Topology.of(graph)
     generic_limits = None
     if generic_entry is not None:
         generic_limits = solve_limits(estimator_for(graph, estimator).recurrence(), topology=top,

@@ -33,7 +33,7 @@ import numpy as np
 import sympy
 
 from graphcollapse.errors import InputError
-from graphcollapse.recurrence.operator import Recurrence, rows_to_matrix
+from graphcollapse.operator.recurrence import Recurrence, rows_to_matrix
 from graphcollapse.topology import Topology
 
 __all__ = ["Stability", "stability", "component_operator"]
@@ -85,7 +85,7 @@ def component_operator(rec: Recurrence, members) -> sympy.Matrix:
 
 def _block_system(rec: Recurrence, members):
     """``vech_system`` on a component, ignoring terms from outside it."""
-    from graphcollapse.recurrence.operator import VechIndex
+    from graphcollapse.operator.recurrence import VechIndex
 
     p = rec.p
     index = VechIndex(tuple(sorted(members)), p)
@@ -128,7 +128,7 @@ def stability(rec: Recurrence, topology: Topology | None = None) -> Stability:
     already have radius ≥ 1; for the Kronecker form it is at most the larger
     ``ρ(W_cc ⊗ M)²``.  So the diagonal pairs decide.
     """
-    top = topology or Topology(rec.graph)
+    top = topology or Topology.of(rec.graph)
     collapse_topo = top.collapsing
     topological = ~collapse_topo
     K = rec.K

@@ -113,7 +113,7 @@ def sample_size_threshold(graph: InteractionGraph, model: str | None = None,
         raise InputError(f"threshold: unknown model {model!r}")
     scaled, lam = _scaled_graph(graph, model)
     rec = recurrence(scaled, estimator)
-    top = Topology(graph)
+    top = Topology.of(graph)
     counts = {graph.ids[k]: (graph.n[k] if graph.n is not None else None) for k in range(graph.K)}
     scope = "all counts" if model is None else f"counts of model {model!r}"
     lam_min = _minimum_scale(graph, rec, model)

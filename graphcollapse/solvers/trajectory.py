@@ -38,7 +38,7 @@ import sympy
 from sympy.polys.matrices import DomainMatrix
 
 from graphcollapse.errors import InputError
-from graphcollapse.recurrence.operator import Recurrence
+from graphcollapse.operator.recurrence import Recurrence
 from graphcollapse.numbers.canonical import tidy
 
 __all__ = ["trajectory", "closed_form", "T_SYMBOL", "CLOSED_FORM_MAX_DIMENSION"]

@@ -3,7 +3,7 @@
 Examples
 --------
 >>> from graphcollapse.graph import from_matrix
->>> from graphcollapse.simulation import simulate, cross_check
+>>> from graphcollapse import cross_check, simulate
 >>> g = from_matrix([["1/2"]], n=[10])
 >>> check = cross_check(g, simulate(g, generations=4, replications=500, seed=2))
 >>> check_text(check).splitlines()[-1]

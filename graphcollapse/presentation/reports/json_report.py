@@ -22,7 +22,7 @@ from typing import Any
 
 import sympy
 
-from graphcollapse import __version__
+from graphcollapse._version import __version__
 
 __all__ = ["analysis_to_dict", "exact_string", "float_or_none"]
 

@@ -3,7 +3,7 @@ r"""A LaTeX fragment per model: recurrence, limit, growth rate, condition.
 Examples
 --------
 >>> from graphcollapse.graph import from_matrix
->>> from graphcollapse.analysis import analyze
+>>> from graphcollapse.system import analyze
 >>> fragment = latex_report(analyze(from_matrix([["1/2"]], n=[4])))
 >>> r"&= \frac{1}{3}" in fragment
 True
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import sympy
 
-from graphcollapse.recurrence.operator import VechIndex
+from graphcollapse.operator.recurrence import VechIndex
 
 __all__ = ["latex_report"]
 

@@ -3,7 +3,7 @@ r"""A Markdown table of the per-model results.
 Examples
 --------
 >>> from graphcollapse.graph import from_matrix
->>> from graphcollapse.analysis import analyze
+>>> from graphcollapse.system import analyze
 >>> print(markdown_report(analyze(from_matrix([["1/2"]], n=[4]))).splitlines()[2])
 | 0 | no | bounded | $\frac{1}{3}$ | $0$ | - |
 """

@@ -3,7 +3,7 @@
 Examples
 --------
 >>> from graphcollapse.graph import from_matrix
->>> from graphcollapse.analysis import analyze
+>>> from graphcollapse.system import analyze
 >>> print(text_report(analyze(from_matrix([["1/2"]], n=[4]))).splitlines()[4])
 0      no         bounded  1/3         0
 """

@@ -1,5 +1,5 @@
 """The second-moment recursion ``S(t) = 𝓛(S(t-1)) + D`` that every solver consumes."""
 
-from graphcollapse.recurrence.operator import Recurrence, VechIndex, rows_to_matrix
+from graphcollapse.operator.recurrence import Recurrence, VechIndex, rows_to_matrix
 
 __all__ = ["Recurrence", "VechIndex", "rows_to_matrix"]

@@ -1,0 +1,221 @@
+"""Certified interval enclosures of real algebraic constants.
+
+:func:`enclose` evaluates a constant expression tree (rationals, ``+ - * /``,
+integer powers, rational powers of positive bases, real ``CRootOf``) in
+interval arithmetic at a given working precision and returns rationals
+``lo <= value <= hi``.  It never trusts ``evalf`` or SymPy's assumptions:
+each operation is done by a ball/interval library that rounds outwards —
+python-flint's ``arb`` when installed, else ``mpmath.iv`` (a core
+dependency).  :data:`HAVE_FLINT` is the one switch between them (tests
+monkeypatch it).  Real roots of polynomials are enclosed by exact rational
+bisection.
+
+When the precision is too low to evaluate the tree (the enclosure of a base
+under a fractional power reaches zero, or of a denominator contains zero),
+:func:`enclose` raises :class:`NeedPrecision`; callers raise the precision.
+
+Examples
+--------
+>>> from sympy import sqrt
+>>> lo, hi = enclose(sqrt(2), 64)
+>>> lo <= Fraction(14142135623730950488, 10**19) <= hi, float(hi - lo) < 1e-18
+(True, True)
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import mpmath
+import sympy
+from mpmath import libmp
+
+from ..errors import InputError
+
+try:  # optional: faster and tighter balls
+    import flint as _flint
+
+    HAVE_FLINT = hasattr(_flint, "arb")
+except ImportError:  # pragma: no cover - depends on the environment
+    _flint = None
+    HAVE_FLINT = False
+
+__all__ = ["HAVE_FLINT", "NeedPrecision", "enclose", "root_interval"]
+
+
+class NeedPrecision(ArithmeticError):
+    """The working precision was too low to evaluate the tree; try more bits."""
+
+
+def enclose(expr: sympy.Expr, bits: int) -> tuple[Fraction, Fraction]:
+    """Rationals ``(lo, hi)`` with ``lo <= expr <= hi``, computed at ``bits`` bits.
+
+    Raises
+    ------
+    NeedPrecision
+        When the enclosure at this precision is not usable.
+    """
+    backend = _ArbBackend(bits) if HAVE_FLINT else _MpmathBackend(bits)
+    with backend:
+        value = _evaluate(expr, backend, {})
+        return backend.bounds(value)
+
+
+def _evaluate(expr: sympy.Expr, backend, memo: dict):
+    # SymPy trees share subexpressions; evaluate each once.
+    if expr in memo:
+        return memo[expr]
+    if expr.is_Rational:
+        value = backend.rational(int(expr.p), int(expr.q))
+    elif expr.is_Add or expr.is_Mul:
+        values = [_evaluate(arg, backend, memo) for arg in expr.args]
+        value = values[0]
+        for item in values[1:]:
+            value = value + item if expr.is_Add else value * item
+    elif expr.is_Pow and expr.exp.is_Rational:
+        value = _power(_evaluate(expr.base, backend, memo), expr.exp, backend)
+    elif isinstance(expr, sympy.CRootOf) and expr.is_real:
+        lo, hi = root_interval(expr.poly, expr.index, backend.bits + 8)
+        value = backend.interval(lo, hi)
+    else:
+        raise InputError(f"{expr}: not a real algebraic constant")
+    memo[expr] = value
+    return value
+
+
+def _power(base, exponent: sympy.Rational, backend):
+    p, q = int(exponent.p), int(exponent.q)
+    if p < 0:
+        lo, hi = backend.bounds(base)
+        if lo <= 0 <= hi:
+            raise NeedPrecision("a denominator's enclosure contains zero")
+        base = backend.rational(1, 1) / base
+        p = -p
+    if q != 1:
+        lo, _ = backend.bounds(base)
+        if lo <= 0:
+            raise NeedPrecision("the base of a fractional power is not certainly positive")
+        base = backend.root(base, q)
+    return base**p
+
+
+class _ArbBackend:
+    """python-flint balls; the precision is flint's global context, restored on exit."""
+
+    def __init__(self, bits: int):
+        self.bits = bits
+
+    def __enter__(self):
+        self._saved = _flint.ctx.prec
+        _flint.ctx.prec = self.bits
+        return self
+
+    def __exit__(self, *exc):
+        _flint.ctx.prec = self._saved
+        return False
+
+    def rational(self, p: int, q: int):
+        return _flint.arb(_flint.fmpq(p, q))
+
+    def interval(self, lo: Fraction, hi: Fraction):
+        return self.rational(lo.numerator, lo.denominator).union(self.rational(hi.numerator, hi.denominator))
+
+    def root(self, x, q: int):
+        return x.sqrt() if q == 2 else x.root(q)
+
+    def bounds(self, x) -> tuple[Fraction, Fraction]:
+        if not x.is_finite():
+            raise NeedPrecision("the enclosure is not finite")
+        return _fraction(*x.lower().man_exp()), _fraction(*x.upper().man_exp())
+
+
+class _MpmathBackend:
+    """mpmath interval arithmetic (outward rounding); the precision of ``mpmath.iv`` is restored on exit."""
+
+    def __init__(self, bits: int):
+        self.bits = bits
+
+    def __enter__(self):
+        self._saved = mpmath.iv.prec
+        mpmath.iv.prec = self.bits
+        return self
+
+    def __exit__(self, *exc):
+        mpmath.iv.prec = self._saved
+        return False
+
+    def rational(self, p: int, q: int):
+        return mpmath.iv.mpf(p) / q if q != 1 else mpmath.iv.mpf(p)
+
+    def interval(self, lo: Fraction, hi: Fraction):
+        low = self.rational(lo.numerator, lo.denominator)
+        high = self.rational(hi.numerator, hi.denominator)
+        return mpmath.iv.mpf([low.a, high.b])
+
+    def root(self, x, q: int):
+        # exp(log(x)/q) with outward rounding; x > 0 was checked by the caller.
+        return mpmath.iv.sqrt(x) if q == 2 else mpmath.iv.exp(mpmath.iv.log(x) / q)
+
+    def bounds(self, x) -> tuple[Fraction, Fraction]:
+        lo, hi = x._mpi_
+        if any(t in (libmp.finf, libmp.fninf, libmp.fnan) for t in (lo, hi)):
+            raise NeedPrecision("the enclosure is not finite")
+        return Fraction(*libmp.to_rational(lo)), Fraction(*libmp.to_rational(hi))
+
+
+def _fraction(mantissa, exponent) -> Fraction:
+    mantissa, exponent = int(mantissa), int(exponent)
+    return Fraction(mantissa * 2**exponent) if exponent >= 0 else Fraction(mantissa, 2**-exponent)
+
+
+_ROOT_CACHE: dict[tuple, tuple[Fraction, Fraction]] = {}
+
+
+def root_interval(poly: sympy.Poly, index: int, bits: int) -> tuple[Fraction, Fraction]:
+    """An isolating interval ``[lo, hi]`` of the ``index``-th real root, narrower than ``2**-bits`` relatively.
+
+    Exact: sympy isolates the roots (Sturm/continued fractions) and we bisect
+    with exact rational sign evaluations of the square-free polynomial.
+
+    Examples
+    --------
+    >>> from sympy import Poly, Symbol
+    >>> x = Symbol("x")
+    >>> lo, hi = root_interval(Poly(x**2 - 2, x), 1, 20)
+    >>> lo < Fraction(14142136, 10**7) < hi or (lo, hi)
+    True
+    """
+    sqf = sympy.Poly(poly.as_expr(), *poly.gens, domain=sympy.QQ).sqf_part()
+    key = (sqf.as_expr(), sqf.gens, index)
+    if key not in _ROOT_CACHE:
+        intervals = sqf.intervals()
+        if index >= len(intervals):
+            raise InputError(f"{poly.as_expr()} has no real root of index {index}")
+        (lo, hi), _ = intervals[index]
+        _ROOT_CACHE[key] = (Fraction(int(lo.p), int(lo.q)), Fraction(int(hi.p), int(hi.q)))
+    lo, hi = _ROOT_CACHE[key]
+    coefficients = [Fraction(int(c.p), int(c.q)) for c in sqf.all_coeffs()]
+    width = Fraction(1, 2**bits) * max(1, abs(lo), abs(hi))
+    sign_lo = _sign(_horner(coefficients, lo))
+    while hi - lo > width:
+        middle = (lo + hi) / 2
+        sign_middle = _sign(_horner(coefficients, middle))
+        if sign_middle == 0:
+            lo = hi = middle
+        elif sign_middle == sign_lo:
+            lo = middle
+        else:
+            hi = middle
+    _ROOT_CACHE[key] = (lo, hi)
+    return lo, hi
+
+
+def _horner(coefficients: list[Fraction], x: Fraction) -> Fraction:
+    value = Fraction(0)
+    for c in coefficients:
+        value = value * x + c
+    return value
+
+
+def _sign(x: Fraction) -> int:
+    return (x > 0) - (x < 0)

@@ -1,0 +1,428 @@
+"""One exact domain per set of expressions: QQ, a number field QQ<θ>, or a fraction field over them.
+
+SymPy's ``construct_domain`` falls back to the inexact ``EX`` domain as soon
+as algebraic numbers and symbols are mixed.  :class:`NumberDomain` builds the
+field itself: the algebraic generators of the expressions (see
+:mod:`~graphcollapse.numbers.algebraic`) span ``QQ<θ>`` through a primitive
+element ``θ``, and the declared symbols make ``QQ<θ>(a, b, ...)``.  In that
+field zero is decided exactly, so disguised zeros such as
+``(1 + sqrt(2))**2 - 3 - 2*sqrt(2)`` are zero.  Signs of constants are
+decided by that exact zero test followed by certified interval arithmetic at
+rising precision (:mod:`~graphcollapse.numbers.certify`), which terminates
+because a nonzero algebraic number has a nonzero distance from 0.
+
+Examples
+--------
+>>> from sympy import sqrt, Symbol
+>>> a = Symbol("a", real=True)
+>>> D = NumberDomain.from_expressions([sqrt(2) * a, 1 / (1 + sqrt(2))])
+>>> D.describe(), D.canonical(1 / (1 + sqrt(2)))
+('QQ<sqrt(2)>(a)', -1 + sqrt(2))
+>>> is_zero((1 + sqrt(2))**2 - 3 - 2*sqrt(2)), sign(sqrt(2) - sympy.Rational(665857, 470832))
+(True, -1)
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from typing import Iterable, Mapping
+
+import sympy
+from sympy.polys.numberfields.subfield import primitive_element
+
+from ..errors import InputError, ResourceLimitError, UndecidedError
+from . import certify
+from .algebraic import MAX_FIELD_DEGREE, as_expression, degree_bound, scan
+
+__all__ = ["NumberDomain", "domain_of", "is_zero", "sign", "compare", "enclosure", "canonical"]
+
+#: First working precision (bits) of the interval arithmetic, and the cap of
+#: the doubling loop (far beyond any root-separation bound met in practice).
+START_BITS = 64
+MAX_BITS = 1 << 20
+
+
+class NumberDomain:
+    """The exact field of a set of expressions: QQ, QQ<θ>, or their fraction field over symbols.
+
+    Build it with :meth:`from_expressions` (cached) or :func:`domain_of`.
+
+    Attributes
+    ----------
+    ground : sympy Domain
+        ``QQ`` or the algebraic field ``QQ<θ>``.
+    field : sympy Domain
+        ``ground``, or ``ground.frac_field(*symbols)`` when there are symbols.
+    symbols : tuple of Symbol
+    generators : tuple of Expr
+        The algebraic atoms (``sqrt(2)``, ``2**(1/3)``, ...), sorted.
+    is_rational : bool
+        Whether ``ground`` is ``QQ``.
+    theta : Expr or None
+        The primitive element of ``ground`` (a QQ-combination of the generators).
+
+    Examples
+    --------
+    >>> from sympy import sqrt, Symbol, Rational
+    >>> a, b = Symbol("a", real=True), Symbol("b", real=True)
+    >>> D = NumberDomain.from_expressions([a - b, sqrt(2), 2**Rational(1, 3)])
+    >>> D.describe(), D.is_zero((a - b)**2 - a**2 + 2*a*b - b**2)
+    ('QQ<2**(1/3), sqrt(2)>(a, b)', True)
+    >>> D.evaluate((a + sqrt(2)) / (b - 1), {a: sqrt(2), b: 3})
+    sqrt(2)
+    """
+
+    def __init__(self, generators: tuple, symbols: tuple):
+        # Callers use from_expressions: it validates and caches.
+        self.generators = tuple(generators)
+        self.symbols = tuple(symbols)
+        self._atoms: dict = {}
+        self.theta = None  # the primitive element (a SymPy expression) when the ground is QQ<θ>
+        ground = sympy.QQ
+        if self.generators:
+            minpoly, coefficients, reps = primitive_element(list(self.generators), ex=True, polys=True)
+            if minpoly.degree() > 1:
+                theta = sympy.Add(*[c * g for c, g in zip(coefficients, self.generators)])
+                ground = sympy.QQ.algebraic_field((minpoly, theta))
+                self.theta = theta
+                self._atoms = {g: ground(list(rep)) for g, rep in zip(self.generators, reps)}
+            else:  # every generator is rational in disguise
+                value = -minpoly.nth(0) / minpoly.nth(1)
+                theta_value = sympy.QQ.convert(value)
+                self._atoms = {g: sympy.QQ.convert(sum(c * theta_value**k for k, c in enumerate(reversed(rep))))
+                               for g, rep in zip(self.generators, reps)}
+        self.ground = ground
+        self.is_rational = ground == sympy.QQ
+        self.field = ground.frac_field(*self.symbols) if self.symbols else ground
+        self._symbol_elements = dict(zip(self.symbols, self.field.gens)) if self.symbols else {}
+
+    @classmethod
+    def from_expressions(cls, exprs: Iterable, symbols: Iterable[sympy.Symbol] | None = None) -> "NumberDomain":
+        """The (cached) domain of ``exprs`` over ``symbols`` (default: their free symbols sorted by name).
+
+        Raises
+        ------
+        InputError
+            If an expression is not an exact real rational function, or uses
+            a symbol outside ``symbols``.
+        """
+        if isinstance(exprs, sympy.Basic) or not isinstance(exprs, Iterable):
+            exprs = [exprs]
+        generators, free = set(), set()
+        for expr in exprs:
+            gens, syms = scan(expr)
+            generators |= gens
+            free |= syms
+        if symbols is None:
+            symbols = sorted(free, key=lambda s: s.name)
+        else:
+            symbols = tuple(symbols)
+            bad = [s for s in symbols if not isinstance(s, sympy.Symbol)]
+            if bad:
+                raise InputError(f"{bad[0]!r} is not a SymPy Symbol")
+            if len(set(symbols)) != len(symbols):
+                raise InputError(f"symbols {symbols} repeat a symbol")
+            undeclared = sorted(free - set(symbols), key=lambda s: s.name)
+            if undeclared:
+                raise InputError(f"symbol {undeclared[0]} is not declared (declared: {', '.join(map(str, symbols))})")
+        key = tuple(sorted(generators, key=sympy.default_sort_key))
+        bound = degree_bound(key)
+        if bound > MAX_FIELD_DEGREE:
+            raise ResourceLimitError(f"the algebraic numbers {', '.join(map(str, key))} may span a field of degree "
+                                     f"{bound} > MAX_FIELD_DEGREE = {MAX_FIELD_DEGREE} (graphcollapse.numbers.algebraic)")
+        return _cached_domain(key, tuple(symbols))
+
+    # -- conversion -------------------------------------------------------------------------------
+
+    def convert(self, expr) -> object:
+        """``expr`` as an element of :attr:`field` (InputError if not representable here)."""
+        if not isinstance(expr, sympy.Basic) and self.field.of_type(expr):
+            return expr
+        expr = as_expression(expr)
+        generators, free = scan(expr)
+        outside = sorted(free - set(self.symbols), key=lambda s: s.name)
+        if outside:
+            raise InputError(f"{expr}: symbol {outside[0]} is not one of {self.describe()}'s symbols")
+        try:
+            return self._element(expr, {})
+        except ZeroDivisionError:
+            raise InputError(f"{expr}: division by zero (a denominator is exactly zero)") from None
+
+    def _element(self, expr: sympy.Expr, memo: dict):
+        if expr in memo:
+            return memo[expr]
+        field = self.field
+        if expr.is_Rational:
+            value = field.convert_from(sympy.QQ(int(expr.p), int(expr.q)), sympy.QQ)
+        elif expr.is_Symbol:
+            value = self._symbol_elements[expr]
+        elif expr.is_Add or expr.is_Mul:
+            items = [self._element(arg, memo) for arg in expr.args]
+            value = items[0]
+            for item in items[1:]:
+                value = value + item if expr.is_Add else value * item
+        elif expr.is_Pow and expr.exp.is_Integer:
+            base, n = self._element(expr.base, memo), int(expr.exp)
+            if n < 0:
+                if field.is_zero(base):
+                    raise ZeroDivisionError
+                base, n = field.one / base, -n
+            value = base**n
+        else:  # an algebraic generator
+            value = field.convert_from(self._atom(expr), self.ground) if self.symbols else self._atom(expr)
+        memo[expr] = value
+        return value
+
+    def _atom(self, generator: sympy.Expr):
+        if generator not in self._atoms:
+            # Not one of our generators literally, but maybe in the field (a
+            # different spelling of a value we have): ask SymPy once, exactly.
+            try:
+                self._atoms[generator] = self.ground.from_sympy(generator)
+            except (sympy.polys.polyerrors.CoercionFailed, sympy.polys.polyerrors.NotAlgebraic,
+                    sympy.polys.polyerrors.IsomorphismFailed, ValueError):
+                raise InputError(f"{generator} is not in {self.describe()}; build the domain from all the "
+                                 "expressions together") from None
+        return self._atoms[generator]
+
+    def to_sympy(self, element) -> sympy.Expr:
+        """A canonical SymPy expression for ``element``.
+
+        Constants of ``QQ<θ>`` become SymPy's reduced polynomial in the
+        generators; fractions are cancelled with the denominator monic in the
+        lex order of :attr:`symbols`, and integral and primitive when its
+        coefficients are rational.
+        """
+        if not self.symbols:
+            return self.field.to_sympy(element)
+        numerator, denominator = element.numer, element.denom
+        lead = denominator.LC
+        numerator, denominator = numerator.quo_ground(lead), denominator.quo_ground(lead)
+        scale = _rational_scale(denominator.coeffs(), self.ground)
+        if scale != 1:
+            scale = self.ground.convert_from(sympy.QQ.convert(scale), sympy.QQ)
+            numerator, denominator = numerator.mul_ground(scale), denominator.mul_ground(scale)
+        return numerator.as_expr() / denominator.as_expr()
+
+    def canonical(self, expr) -> sympy.Expr:
+        """``to_sympy(convert(expr))``: one spelling per value."""
+        return self.to_sympy(self.convert(expr))
+
+    # -- exact decisions -------------------------------------------------------------------------
+
+    def is_zero(self, value) -> bool:
+        """Whether ``value`` is exactly zero (for symbolic values: identically, as a rational function)."""
+        if isinstance(value, sympy.Basic) and not value.free_symbols:
+            quick = _quick_sign(value)
+            if quick:
+                return False
+        return bool(self.field.is_zero(self.convert(value)))
+
+    def sign(self, constant) -> int:
+        """The certified sign (-1, 0 or 1) of a constant (an expression or an element without symbols)."""
+        return sign(self._constant(constant))
+
+    def compare(self, x, y) -> int:
+        """``sign(x - y)``, certified."""
+        return self.sign(self._constant(x) - self._constant(y))
+
+    def enclosure(self, constant, bits: int = START_BITS) -> tuple[sympy.Rational, sympy.Rational]:
+        """Rationals ``(lo, hi)`` that certainly contain the constant, at ``bits`` bits or more."""
+        return enclosure(self._constant(constant), bits)
+
+    def _constant(self, value) -> sympy.Expr:
+        if not isinstance(value, sympy.Basic) and self.field.of_type(value):
+            value = self.to_sympy(value)
+        value = as_expression(value)
+        if value.free_symbols:
+            raise InputError(f"{value} is not a constant (it has symbols {sorted(map(str, value.free_symbols))})")
+        return value
+
+    def evaluate(self, expr, point: Mapping) -> sympy.Expr:
+        """The exact value of ``expr`` at ``point`` (symbol or name -> exact value).
+
+        Raises
+        ------
+        InputError
+            If a symbol has no value, a value is not exact, or the (cancelled)
+            denominator vanishes at the point (the message names the point).
+        """
+        value = self.value_at(expr, point)
+        if value is None:
+            where = ", ".join(f"{s} = {v}" for s, v in _point_values(point, self.symbols).items())
+            raise InputError(f"{expr} is undefined at {where}: its denominator vanishes there")
+        return value
+
+    def value_at(self, expr, point: Mapping) -> sympy.Expr | None:
+        """Like :meth:`evaluate`, but ``None`` where the (cancelled) denominator vanishes."""
+        element = self.convert(expr)
+        if not self.symbols:
+            return self.to_sympy(element)
+        values = _point_values(point, self.symbols)
+        if all(v.is_Rational for v in values.values()):
+            # Fast path: evaluate the polynomials in the ground field, exactly.
+            ring = element.numer.ring
+            at = [(g, self.ground.convert_from(sympy.QQ(int(v.p), int(v.q)), sympy.QQ))
+                  for g, v in zip(ring.gens, values.values())]
+            numerator, denominator = element.numer.evaluate(at), element.denom.evaluate(at)
+            if self.ground.is_zero(denominator):
+                return None
+            return self.ground.to_sympy(numerator / denominator)
+        numerator, denominator = element.numer.as_expr(), element.denom.as_expr()
+        if is_zero(denominator.xreplace(values)):
+            return None
+        return canonical(numerator.xreplace(values) / denominator.xreplace(values))
+
+    # -- description ------------------------------------------------------------------------------
+
+    def describe(self) -> str:
+        """A readable name: ``QQ``, ``QQ<sqrt(2)>``, ``QQ(a, b)``, ``QQ<sqrt(2)>(a)``."""
+        name = "QQ" if self.is_rational else "QQ<" + ", ".join(map(str, self.generators)) + ">"
+        return name + (f"({', '.join(map(str, self.symbols))})" if self.symbols else "")
+
+    def __repr__(self) -> str:
+        return f"NumberDomain({self.describe()})"
+
+
+@functools.lru_cache(maxsize=256)
+def _cached_domain(generators: tuple, symbols: tuple) -> NumberDomain:
+    return NumberDomain(generators, symbols)
+
+
+def _rational_scale(coefficients, ground) -> sympy.Rational:
+    """The positive rational that makes rational (monic) coefficients coprime integers; 1 otherwise."""
+    rationals = []
+    for c in coefficients:
+        if ground.is_QQ:
+            rationals.append(sympy.Rational(int(c.numerator), int(c.denominator)))
+        else:
+            parts = c.to_list()
+            if len(parts) > 1:
+                return sympy.Integer(1)
+            rationals.append(sympy.Rational(int(parts[0].numerator), int(parts[0].denominator)) if parts else 0)
+    denominators = math.lcm(*[int(r.q) for r in rationals])
+    numerators = math.gcd(*[int(r.p) * denominators // int(r.q) for r in rationals])
+    return sympy.Rational(denominators, numerators or 1)
+
+
+def _point_values(point: Mapping, symbols: tuple) -> dict:
+    by_name = {}
+    for key, value in point.items():
+        name = key.name if isinstance(key, sympy.Symbol) else key
+        by_name[name] = value
+    values = {}
+    for symbol in symbols:
+        if symbol.name not in by_name:
+            raise InputError(f"the point gives no value for {symbol}")
+        value = as_expression(by_name[symbol.name])
+        if value.free_symbols:
+            raise InputError(f"the value {value} of {symbol} is not a constant")
+        scan(value)
+        values[symbol] = value
+    return values
+
+
+# -- module-level conveniences --------------------------------------------------------------------
+
+def domain_of(exprs, symbols: Iterable[sympy.Symbol] | None = None) -> NumberDomain:
+    """The cached :class:`NumberDomain` of ``exprs`` (see :meth:`NumberDomain.from_expressions`)."""
+    return NumberDomain.from_expressions(exprs, symbols)
+
+
+def is_zero(expr) -> bool:
+    """Whether ``expr`` is exactly zero (identically, for symbolic expressions).
+
+    Examples
+    --------
+    >>> from sympy import sqrt
+    >>> is_zero(sqrt(3 + 2*sqrt(2)) - 1 - sqrt(2)), is_zero(sqrt(2) - 1)
+    (True, False)
+    """
+    expr = as_expression(expr)
+    return domain_of([expr]).is_zero(expr)
+
+
+def canonical(expr) -> sympy.Expr:
+    """One canonical spelling of ``expr`` in its own domain.
+
+    Examples
+    --------
+    >>> from sympy import sqrt
+    >>> canonical(1 / (1 + sqrt(2)) + 2 - sqrt(2))
+    1
+    """
+    expr = as_expression(expr)
+    return domain_of([expr]).canonical(expr)
+
+
+def sign(expr) -> int:
+    """The certified sign of a constant: exact zero test, then intervals at rising precision.
+
+    Examples
+    --------
+    >>> from sympy import Rational
+    >>> sign(2**Rational(1, 3) - Rational(12599210498948732, 10**16)), sign(Rational(1, 10**30))
+    (-1, 1)
+    """
+    expr = as_expression(expr)
+    if expr.free_symbols:
+        raise InputError(f"{expr} is not a constant (it has symbols {sorted(map(str, expr.free_symbols))})")
+    if expr.is_Rational:
+        return (expr.p > 0) - (expr.p < 0)
+    scan(expr)  # validates before any arithmetic
+    quick = _quick_sign(expr)
+    if quick:
+        return quick
+    if domain_of([expr]).field.is_zero(domain_of([expr]).convert(expr)):
+        return 0
+    bits = 2 * START_BITS
+    while bits <= MAX_BITS:
+        lo, hi = _try_enclose(expr, bits)
+        if lo is not None and (lo > 0 or hi < 0):
+            return 1 if lo > 0 else -1
+        bits *= 2
+    raise UndecidedError(f"the sign of {expr} was not separated from 0 at {MAX_BITS} bits")
+
+
+def compare(x, y) -> int:
+    """``sign(x - y)``: -1, 0 or 1, certified."""
+    return sign(as_expression(x) - as_expression(y))
+
+
+def enclosure(constant, bits: int = START_BITS) -> tuple[sympy.Rational, sympy.Rational]:
+    """Rationals ``(lo, hi)`` that certainly contain ``constant``, computed at ``bits`` bits or more.
+
+    Examples
+    --------
+    >>> from sympy import sqrt
+    >>> lo, hi = enclosure(sqrt(2), 64)
+    >>> lo < sqrt(2) < hi, float(hi - lo) < 1e-18
+    (True, True)
+    """
+    expr = as_expression(constant)
+    if expr.free_symbols:
+        raise InputError(f"{expr} is not a constant")
+    scan(expr)
+    domain_of([expr]).convert(expr)  # a denominator that is exactly zero is an input error
+    while bits <= MAX_BITS:
+        lo, hi = _try_enclose(expr, bits)
+        if lo is not None:
+            return sympy.Rational(lo.numerator, lo.denominator), sympy.Rational(hi.numerator, hi.denominator)
+        bits *= 2
+    raise UndecidedError(f"no finite enclosure of {expr} at {MAX_BITS} bits")
+
+
+def _try_enclose(expr: sympy.Expr, bits: int):
+    try:
+        return certify.enclose(expr, bits)
+    except certify.NeedPrecision:
+        return None, None
+
+
+def _quick_sign(expr: sympy.Expr) -> int:
+    """The sign from one cheap enclosure when it excludes 0; 0 when undecided at that precision."""
+    lo, hi = _try_enclose(expr, START_BITS)
+    if lo is None:
+        return 0
+    return 1 if lo > 0 else -1 if hi < 0 else 0

@@ -1,0 +1,416 @@
+"""Certified reasoning over parameters: is a conjunction of constraints satisfiable, and where.
+
+A constraint compares an expression with 0: ``(expr, op)`` with ``op`` one of
+``== != > >= < <=``, or a SymPy relational (``Eq``, ``Ne``, ``Gt``, ...).
+``expr`` is a rational function of real symbols with real algebraic
+coefficients; ``p/q op 0`` means ``q != 0`` and ``p*q op 0`` (for ``==`` and
+``!=``: ``p op 0`` and ``q != 0``), with ``p/q`` cancelled.
+
+:func:`decide` splits the constraints into groups that share no symbol and
+decides each group exactly: constants by their certified sign, one symbol
+with rational coefficients by a cell decomposition of the real line
+(:mod:`~graphcollapse.numbers.univariate`, no solver needed), everything
+else by z3's complete nonlinear real arithmetic
+(:mod:`~graphcollapse.numbers.smt`).  Every witness is checked exactly
+against every constraint; a failed check is a bug and raises
+:class:`~graphcollapse.errors.InternalConsistencyError`.  Nothing is ever
+guessed: without z3, or when it times out, the answer is ``"undecided"``.
+
+Examples
+--------
+>>> from sympy import Symbol, Rational
+>>> a = Symbol("a", real=True)
+>>> decide([(20*a - 10, ">="), (11 - 20*a, ">="), (20*a - 10, "!=")], [a]).witness
+{a: 6/11}
+>>> print(*interval_region([(a**2 - Rational(1, 4), "<="), (a, "!=")], a), sep="; ")
+-1/2 <= a < 0; 0 < a <= 1/2
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Iterable, Mapping
+
+import sympy
+
+from ..errors import InputError, InternalConsistencyError, UnsupportedError
+from .algebraic import as_expression
+from .domain import NumberDomain, sign
+from .univariate import Cells
+
+__all__ = ["OPS", "normalize_constraint", "Decision", "Interval", "Region", "decide", "interval_region"]
+
+OPS = ("==", "!=", ">", ">=", "<", "<=")
+_FLIP = {"==": "==", "!=": "!=", ">": "<", ">=": "<=", "<": ">", "<=": ">="}
+_HOLDS = {"==": lambda s: s == 0, "!=": lambda s: s != 0, ">": lambda s: s > 0,
+          ">=": lambda s: s >= 0, "<": lambda s: s < 0, "<=": lambda s: s <= 0}
+
+
+def normalize_constraint(constraint) -> tuple[sympy.Expr, str]:
+    """``(expr, op)`` from a pair or a SymPy relational; ``True``/``False`` become trivial constraints.
+
+    Examples
+    --------
+    >>> from sympy import Symbol, Le
+    >>> a = Symbol("a")
+    >>> normalize_constraint(Le(a, 1)), normalize_constraint((a, ">"))
+    ((a - 1, '<='), (a, '>'))
+    """
+    if constraint is sympy.true or constraint is True:
+        return sympy.Integer(0), "=="
+    if constraint is sympy.false or constraint is False:
+        return sympy.Integer(1), "=="
+    if isinstance(constraint, sympy.core.relational.Relational):
+        if constraint.rel_op not in OPS:
+            raise InputError(f"{constraint}: unsupported relation {constraint.rel_op}")
+        return constraint.lhs - constraint.rhs, constraint.rel_op
+    if isinstance(constraint, tuple) and len(constraint) == 2 and constraint[1] in OPS:
+        return as_expression(constraint[0]), constraint[1]
+    raise InputError(f"{constraint!r} is not a constraint (expected (expr, op) with op in {' '.join(OPS)}, "
+                     "or a SymPy relational)")
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The exact answer of :func:`decide`.
+
+    ``status`` is ``"feasible"`` (``witness`` maps each symbol to an exact
+    value satisfying every constraint), ``"infeasible"`` or ``"undecided"``
+    (``reason`` says why).  ``method`` names the procedure(s) used.
+    """
+
+    status: str
+    witness: dict | None = None
+    method: str = ""
+    reason: str = ""
+
+    @property
+    def feasible(self) -> bool:
+        return self.status == "feasible"
+
+    @property
+    def infeasible(self) -> bool:
+        return self.status == "infeasible"
+
+
+@dataclass(frozen=True)
+class Interval:
+    """An interval of one symbol with exact endpoints (``-oo``/``oo`` for unbounded ends)."""
+
+    symbol: sympy.Symbol
+    lo: sympy.Expr
+    hi: sympy.Expr
+    lo_closed: bool
+    hi_closed: bool
+
+    @property
+    def is_point(self) -> bool:
+        return self.lo_closed and self.hi_closed and self.lo == self.hi
+
+    def contains(self, value) -> bool:
+        """Whether the exact constant ``value`` lies in the interval (certified comparison)."""
+        value = as_expression(value)
+        if self.lo != -sympy.oo:
+            side = sign(value - self.lo)
+            if side < 0 or (side == 0 and not self.lo_closed):
+                return False
+        if self.hi != sympy.oo:
+            side = sign(self.hi - value)
+            if side < 0 or (side == 0 and not self.hi_closed):
+                return False
+        return True
+
+    def __str__(self) -> str:
+        s = self.symbol
+        if self.is_point:
+            return f"{s} = {self.lo}"
+        left = "" if self.lo == -sympy.oo else f"{self.lo} {'<=' if self.lo_closed else '<'} "
+        right = "" if self.hi == sympy.oo else f" {'<=' if self.hi_closed else '<'} {self.hi}"
+        if not left and not right:
+            return f"-oo < {s} < oo"
+        if not left:
+            return f"{s}{right}"
+        if not right:
+            return f"{s} {'>=' if self.lo_closed else '>'} {self.lo}"
+        return f"{left}{s}{right}"
+
+
+@dataclass(frozen=True)
+class Region:
+    """A conjunction of constraints over ordered real symbols, e.g. the valid parameter region of a graph.
+
+    Examples
+    --------
+    >>> from sympy import Symbol
+    >>> a, b = Symbol("a", real=True), Symbol("b", real=True)
+    >>> R = Region((a, b), [(a - b, ">="), (1 - a + b, ">=")])
+    >>> print(R)
+    0 <= a - b, a - b <= 1
+    >>> R.contains({a: 1, b: 0}), R.contains({a: 0, b: 1}), R.decide().status
+    (True, False, 'feasible')
+    """
+
+    symbols: tuple
+    constraints: tuple = field(default=())
+
+    def __post_init__(self):
+        object.__setattr__(self, "symbols", tuple(self.symbols))
+        object.__setattr__(self, "constraints", tuple(normalize_constraint(c) for c in self.constraints))
+
+    def intersect(self, constraints: Iterable) -> "Region":
+        """This region with more constraints."""
+        return Region(self.symbols, self.constraints + tuple(constraints))
+
+    def decide(self, *, timeout: float = 10.0) -> Decision:
+        return decide(self.constraints, self.symbols, timeout=timeout)
+
+    def sample(self, *, timeout: float = 10.0) -> dict | None:
+        """An exact point of the region, ``None`` if it is empty; UndecidedError if that is not known."""
+        from ..errors import UndecidedError
+
+        decision = self.decide(timeout=timeout)
+        if decision.status == "undecided":
+            raise UndecidedError(f"could not decide whether {self} is empty: {decision.reason}")
+        return decision.witness
+
+    def contains(self, point: Mapping) -> bool:
+        """Whether the exact ``point`` satisfies every constraint (a vanishing denominator: no)."""
+        domain = NumberDomain.from_expressions([e for e, _ in self.constraints], self.symbols)
+        for expr, op in self.constraints:
+            value = domain.value_at(expr, point)
+            if value is None or not _HOLDS[op](sign(value)):
+                return False
+        return True
+
+    def __str__(self) -> str:
+        return ", ".join(_readable(expr, op) for expr, op in self.constraints) or "true"
+
+
+def _readable(expr: sympy.Expr, op: str) -> str:
+    """``expr op 0`` as a theorist writes it: variable part on one side, read with ``<`` where possible."""
+    constant, rest = expr.as_independent(*expr.free_symbols, as_Add=True) if expr.free_symbols else (expr, 0)
+    if rest == 0:
+        return f"{constant} {op} 0"
+    if rest.as_ordered_terms()[0].could_extract_minus_sign():
+        rest, constant, op = -rest, -constant, _FLIP[op]
+    bound = -constant
+    if op in (">", ">="):
+        return f"{bound} {_FLIP[op]} {rest}"
+    return f"{rest} {'=' if op == '==' else op} {bound}"
+
+
+# -- deciding -------------------------------------------------------------------------------------
+
+def decide(constraints: Iterable, symbols: Iterable[sympy.Symbol], *, timeout: float = 10.0,
+           method: str = "auto") -> Decision:
+    """Decide exactly whether the constraints have a common real solution.
+
+    Parameters
+    ----------
+    constraints : iterable
+        Pairs ``(expr, op)`` or SymPy relationals.
+    symbols : iterable of Symbol
+        The real unknowns, in the order of the witness.
+    timeout : float
+        Seconds granted to z3 (all of its calls in this decision together).
+    method : {"auto", "roots", "z3"}
+        ``"roots"`` insists on the exact one-variable method (UnsupportedError
+        where it does not apply), ``"z3"`` sends every group with symbols to
+        z3; ``"auto"`` chooses.
+
+    Returns
+    -------
+    Decision
+    """
+    from . import smt  # z3 is imported lazily, only when needed
+
+    symbols = tuple(symbols)
+    if method not in ("auto", "roots", "z3"):
+        raise InputError(f"unknown method {method!r} (expected auto, roots or z3)")
+    deadline = time.monotonic() + timeout
+    originals = [normalize_constraint(c) for c in constraints]
+    domain = NumberDomain.from_expressions([e for e, _ in originals], symbols)
+    conditions = _conditions(originals, domain)
+    witness = {s: sympy.Integer(0) for s in symbols}
+    methods, reasons = [], []
+    for group, indices in _groups(conditions, len(symbols)):
+        if not indices:
+            status, values, used = _decide_constants(group, domain)
+        elif len(indices) == 1 and method != "z3" and _rational(group, domain):
+            status, values, used = _decide_univariate(group, indices[0], domain)
+        elif method == "roots":
+            raise UnsupportedError("the root-isolation method needs one symbol and rational coefficients")
+        else:
+            status, values, used = smt.solve(group, indices, domain, max(0.0, deadline - time.monotonic()))
+        if status == "infeasible":
+            return Decision("infeasible", None, used)
+        if status == "undecided":
+            reasons.append(values)
+        else:
+            witness.update({symbols[i]: v for i, v in values.items()})
+        if used not in methods:
+            methods.append(used)
+    if reasons:
+        return Decision("undecided", None, " + ".join(methods), "; ".join(reasons))
+    _verify(originals, witness, " + ".join(methods))
+    return Decision("feasible", witness, " + ".join(methods) or "trivial")
+
+
+def _conditions(originals, domain: NumberDomain) -> list[tuple[object, str]]:
+    """Polynomial sign conditions ``(g, op)`` (g in the domain's polynomial ring or its ground)."""
+    out = []
+    for expr, op in originals:
+        element = domain.convert(expr)
+        if not domain.symbols:
+            out.append((element, op))
+            continue
+        numerator, denominator = element.numer, element.denom
+        if denominator.is_ground:  # p / c op 0  <=>  p * c op 0 (c**2 > 0); for == and != c drops out
+            out.append((numerator * denominator if op not in ("==", "!=") else numerator, op))
+            continue
+        out.append((denominator, "!="))
+        out.append((numerator if op in ("==", "!=") else numerator * denominator, op))
+    return out
+
+
+def _groups(conditions, nsymbols: int):
+    """Split conditions into groups sharing no symbol: ``[(conditions, symbol indices)]``."""
+    parent = list(range(nsymbols))
+
+    def find(i):
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    used = []
+    for g, _ in conditions:
+        indices = _indices(g)
+        used.append(indices)
+        for i in indices[1:]:
+            parent[find(i)] = find(indices[0])
+    groups: dict = {}
+    for (g, op), indices in zip(conditions, used):
+        groups.setdefault(find(indices[0]) if indices else None, []).append((g, op))
+    out = []
+    for root, group in groups.items():
+        members = sorted({i for g, _ in group for i in _indices(g)})
+        out.append((group, members))
+    return sorted(out, key=lambda item: len(item[1]))  # constants first, then the cheap groups
+
+
+def _indices(g) -> list[int]:
+    if not hasattr(g, "monoms"):
+        return []
+    return sorted({i for monom in g.monoms() for i, e in enumerate(monom) if e})
+
+
+def _rational(group, domain: NumberDomain) -> bool:
+    if domain.is_rational:
+        return True
+    return all(len(c.to_list()) <= 1 for g, _ in group for c in g.coeffs())
+
+
+def _decide_constants(group, domain: NumberDomain):
+    for g, op in group:
+        value = g if not hasattr(g, "monoms") else (g.coeffs()[0] if g.coeffs() else domain.ground.zero)
+        if not _HOLDS[op](sign(domain.ground.to_sympy(value))):
+            return "infeasible", {}, "trivial"
+    return "feasible", {}, "trivial"
+
+
+def _univariate_polys(group, index: int, domain: NumberDomain):
+    x = domain.symbols[index]
+    polys = []
+    for g, op in group:
+        terms = {(monom[index],): _to_qq(c, domain.ground) for monom, c in g.terms()}
+        polys.append((sympy.Poly.from_dict(terms or {(0,): 0}, x, domain=sympy.QQ), op))
+    return polys
+
+
+def _to_qq(c, ground):
+    if ground.is_QQ:
+        return c
+    parts = c.to_list()
+    return parts[0] if parts else sympy.QQ.zero
+
+
+def _cell_table(polys, cells: Cells) -> list[tuple]:
+    return [(cell, all(_HOLDS[op](cells.sign(p, cell)) for p, op in polys)) for cell in cells]
+
+
+def _decide_univariate(group, index: int, domain: NumberDomain):
+    polys = _univariate_polys(group, index, domain)
+    cells = Cells([p for p, _ in polys])
+    feasible = [cell for cell, ok in _cell_table(polys, cells) if ok]
+    method = "real root isolation"
+    if not feasible:
+        return "infeasible", {}, method
+    # Prefer a simple rational: an open cell's sample, else a rational root, else an exact irrational root.
+    opens = [c.sample for c in feasible if c.root is None]
+    if opens:
+        best = min(opens, key=lambda q: (q.denominator, abs(q.numerator)))
+        return "feasible", {index: sympy.Rational(best.numerator, best.denominator)}, method
+    rational = [c.root.rational for c in feasible if c.root.rational is not None]
+    if rational:
+        best = min(rational, key=lambda q: (q.denominator, abs(q.numerator)))
+        return "feasible", {index: sympy.Rational(best.numerator, best.denominator)}, method
+    return "feasible", {index: feasible[0].root.value()}, method
+
+
+def _verify(originals, witness: dict, method: str) -> None:
+    """Check the witness against every original constraint exactly; a failure is a bug."""
+    if not originals:
+        return
+    domain = NumberDomain.from_expressions([e for e, _ in originals], tuple(witness))
+    for expr, op in originals:
+        try:
+            ok = _HOLDS[op](sign(domain.evaluate(expr, witness)))
+        except InputError as err:
+            raise InternalConsistencyError(f"{method}: witness {witness} is not admissible for {expr} {op} 0: "
+                                           f"{err}") from err
+        if not ok:
+            raise InternalConsistencyError(f"{method}: witness {witness} violates {expr} {op} 0")
+
+
+def interval_region(constraints: Iterable, symbol: sympy.Symbol) -> tuple[Interval, ...]:
+    """The exact solution set of constraints in one symbol (rational coefficients), as sorted disjoint intervals.
+
+    Examples
+    --------
+    >>> from sympy import Symbol
+    >>> a = Symbol("a", real=True)
+    >>> print(*interval_region([(20*a - 10, ">="), (20*a - 11, "<="), (11 - 20*a, ">="), (10 - 20*a, "<=")], a))
+    1/2 <= a <= 11/20
+    >>> interval_region([(a - 1, ">"), (a, "<")], a)
+    ()
+    """
+    originals = [normalize_constraint(c) for c in constraints]
+    domain = NumberDomain.from_expressions([e for e, _ in originals], (symbol,))
+    group = _conditions(originals, domain)
+    if not _rational(group, domain):
+        raise UnsupportedError(f"interval_region needs rational coefficients; {domain.describe()} has algebraic ones")
+    polys = _univariate_polys(group, 0, domain)
+    cells = Cells([p for p, _ in polys])
+    table = _cell_table(polys, cells)
+    intervals, start = [], None
+    for position, (cell, ok) in enumerate(table + [(None, False)]):
+        if ok and start is None:
+            start = position
+        elif not ok and start is not None:
+            intervals.append(_merge(symbol, table[start][0], table[position - 1][0]))
+            start = None
+    return tuple(intervals)
+
+
+def _merge(symbol, first, last) -> Interval:
+    if first.root is not None:
+        lo, lo_closed = first.root.value(), True
+    else:
+        lo, lo_closed = (-sympy.oo if first.left is None else first.left.value()), False
+    if last.root is not None:
+        hi, hi_closed = last.root.value(), True
+    else:
+        hi, hi_closed = (sympy.oo if last.right is None else last.right.value()), False
+    return Interval(symbol, lo, hi, lo_closed, hi_closed)

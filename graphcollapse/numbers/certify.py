@@ -188,6 +188,8 @@ def root_interval(poly: sympy.Poly, index: int, bits: int) -> tuple[Fraction, Fr
     sqf = sympy.Poly(poly.as_expr(), *poly.gens, domain=sympy.QQ).sqf_part()
     key = (sqf.as_expr(), sqf.gens, index)
     if key not in _ROOT_CACHE:
+        if len(_ROOT_CACHE) > 4096:  # a bound on memory; entries are cheap to recompute
+            _ROOT_CACHE.clear()
         intervals = sqf.intervals()
         if index >= len(intervals):
             raise InputError(f"{poly.as_expr()} has no real root of index {index}")

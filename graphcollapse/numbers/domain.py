@@ -41,6 +41,8 @@ __all__ = ["NumberDomain", "domain_of", "is_zero", "sign", "compare", "enclosure
 #: the doubling loop (far beyond any root-separation bound met in practice).
 START_BITS = 64
 MAX_BITS = 1 << 20
+#: How many conversions each domain remembers (then it starts afresh).
+_CONVERSION_CACHE = 4096
 
 
 class NumberDomain:
@@ -95,7 +97,10 @@ class NumberDomain:
         self.ground = ground
         self.is_rational = ground == sympy.QQ
         self.field = ground.frac_field(*self.symbols) if self.symbols else ground
-        self._symbol_elements = dict(zip(self.symbols, self.field.gens)) if self.symbols else {}
+        self._converted: dict = {}
+        if self.symbols:
+            self._ring = self.field.field.ring
+            self._ring_symbols = dict(zip(self.symbols, self._ring.gens))
 
     @classmethod
     def from_expressions(cls, exprs: Iterable, symbols: Iterable[sympy.Symbol] | None = None) -> "NumberDomain":
@@ -144,33 +149,77 @@ class NumberDomain:
         outside = sorted(free - set(self.symbols), key=lambda s: s.name)
         if outside:
             raise InputError(f"{expr}: symbol {outside[0]} is not one of {self.describe()}'s symbols")
+        if expr in self._converted:
+            return self._converted[expr]
         try:
-            return self._element(expr, {})
+            if self.symbols:
+                numerator, denominator = self._pair(expr, {})
+                value = self.field.field.new(numerator, denominator)  # one cancellation, at the end
+            else:
+                value = self._constant_element(expr, {})
         except ZeroDivisionError:
             raise InputError(f"{expr}: division by zero (a denominator is exactly zero)") from None
+        if len(self._converted) > _CONVERSION_CACHE:  # callers convert the same weights over and over
+            self._converted.clear()
+        self._converted[expr] = value
+        return value
 
-    def _element(self, expr: sympy.Expr, memo: dict):
+    def _pair(self, expr: sympy.Expr, memo: dict):
+        """``expr`` as an uncancelled (numerator, denominator) pair of polynomials over the ground."""
+        if expr in memo:
+            return memo[expr]
+        ring = self._ring
+        if expr.is_Rational:
+            value = ring(int(expr.p)), ring(int(expr.q))
+        elif expr.is_Symbol:
+            value = self._ring_symbols[expr], ring.one
+        elif expr.is_Add or expr.is_Mul:
+            items = [self._pair(arg, memo) for arg in expr.args]
+            numerator, denominator = items[0]
+            for n, d in items[1:]:
+                if expr.is_Mul:
+                    numerator, denominator = numerator * n, denominator * d
+                elif d == denominator:
+                    numerator = numerator + n
+                else:
+                    numerator, denominator = numerator * d + n * denominator, denominator * d
+            value = numerator, denominator
+        elif expr.is_Pow and expr.exp.is_Integer:
+            numerator, denominator = self._pair(expr.base, memo)
+            n = int(expr.exp)
+            if n < 0:
+                if not numerator:
+                    raise ZeroDivisionError
+                numerator, denominator, n = denominator, numerator, -n
+            value = numerator**n, denominator**n
+        else:  # an algebraic generator
+            value = ring.ground_new(self._atom(expr)), ring.one
+        memo[expr] = value
+        return value
+
+    def _constant_element(self, expr: sympy.Expr, memo: dict):
+        """``expr`` (no symbols) as an element of the ground field."""
         if expr in memo:
             return memo[expr]
         field = self.field
         if expr.is_Rational:
             value = field.convert_from(sympy.QQ(int(expr.p), int(expr.q)), sympy.QQ)
-        elif expr.is_Symbol:
-            value = self._symbol_elements[expr]
         elif expr.is_Add or expr.is_Mul:
-            items = [self._element(arg, memo) for arg in expr.args]
+            items = [self._constant_element(arg, memo) for arg in expr.args]
             value = items[0]
             for item in items[1:]:
                 value = value + item if expr.is_Add else value * item
         elif expr.is_Pow and expr.exp.is_Integer:
-            base, n = self._element(expr.base, memo), int(expr.exp)
+            base, n = self._constant_element(expr.base, memo), int(expr.exp)
             if n < 0:
                 if field.is_zero(base):
                     raise ZeroDivisionError
                 base, n = field.one / base, -n
             value = base**n
+        elif expr.is_Symbol:  # pragma: no cover - scan() rejected foreign symbols already
+            raise InputError(f"{expr} is not a constant")
         else:  # an algebraic generator
-            value = field.convert_from(self._atom(expr), self.ground) if self.symbols else self._atom(expr)
+            value = self._atom(expr)
         memo[expr] = value
         return value
 

@@ -233,7 +233,7 @@ def decide(constraints: Iterable, symbols: Iterable[sympy.Symbol], *, timeout: f
     domain = NumberDomain.from_expressions([e for e, _ in originals], symbols)
     conditions = _conditions(originals, domain)
     witness = {s: sympy.Integer(0) for s in symbols}
-    methods, reasons = [], []
+    methods, reasons, session = [], [], {}
     for group, indices in _groups(conditions, len(symbols)):
         if not indices:
             status, values, used = _decide_constants(group, domain)
@@ -242,7 +242,7 @@ def decide(constraints: Iterable, symbols: Iterable[sympy.Symbol], *, timeout: f
         elif method == "roots":
             raise UnsupportedError("the root-isolation method needs one symbol and rational coefficients")
         else:
-            status, values, used = smt.solve(group, indices, domain, max(0.0, deadline - time.monotonic()))
+            status, values, used = smt.solve(group, indices, domain, max(0.0, deadline - time.monotonic()), session)
         if status == "infeasible":
             return Decision("infeasible", None, used)
         if status == "undecided":

@@ -42,8 +42,11 @@ def _load_z3():
         return None
 
 
-def solve(group, indices, domain: NumberDomain, timeout: float):
+def solve(group, indices, domain: NumberDomain, timeout: float, session: dict | None = None):
     """Decide the conditions ``group`` (``(g, op)`` with g in the domain's polynomial ring) over ``indices``.
+
+    ``session`` is a dict owned by the caller: the z3 context is created in
+    it once and reused by every group of one decision, and by nothing else.
 
     Returns ``(status, values, method)``: ``values`` maps symbol indices to
     exact SymPy values when feasible, and is the reason when undecided.
@@ -54,7 +57,10 @@ def solve(group, indices, domain: NumberDomain, timeout: float):
         return "undecided", INSTALL_HINT, method
     if timeout <= 0:
         return "undecided", "time-out before z3 started", method
-    ctx = z3.Context()  # one context per call: nothing is shared between decisions
+    session = {} if session is None else session
+    if "context" not in session:
+        session["context"] = z3.Context()
+    ctx = session["context"]
     solver = z3.SolverFor("QF_NRA", ctx=ctx)
     solver.set("timeout", max(1, int(timeout * 1000)))
     variables = {i: z3.Real(f"x{i}", ctx) for i in indices}

@@ -32,12 +32,14 @@ from __future__ import annotations
 import functools
 from fractions import Fraction
 from numbers import Integral
+from typing import Mapping
 
 import sympy
 
 from ..errors import InputError
 
-__all__ = ["as_expression", "scan", "degree_bound", "real_root", "simplest_between", "MAX_FIELD_DEGREE"]
+__all__ = ["as_expression", "scan", "point_values", "degree_bound", "real_root", "simplest_between",
+           "MAX_FIELD_DEGREE"]
 
 #: Largest degree bound of a number field we agree to build (a guard: the
 #: primitive element of a field of degree d costs roughly d**4 operations).
@@ -232,3 +234,21 @@ def simplest_between(lo, hi):
     # (lo, hi) lies in [whole, whole + 1]: recurse on the reciprocals of the fractional parts.
     low, high = lo - whole, hi - whole
     return whole + 1 / simplest_between(1 / high, None if low == 0 else 1 / low)
+
+
+def point_values(point: Mapping, symbols: tuple) -> dict:
+    """The exact value of each symbol at ``point`` (keys: symbols or their names), in the order of ``symbols``."""
+    by_name = {}
+    for key, value in point.items():
+        name = key.name if isinstance(key, sympy.Symbol) else key
+        by_name[name] = value
+    values = {}
+    for symbol in symbols:
+        if symbol.name not in by_name:
+            raise InputError(f"the point gives no value for {symbol}")
+        value = as_expression(by_name[symbol.name])
+        if value.free_symbols:
+            raise InputError(f"the value {value} of {symbol} is not a constant")
+        scan(value)
+        values[symbol] = value
+    return values

@@ -40,7 +40,7 @@ except ImportError:  # pragma: no cover - depends on the environment
     _flint = None
     HAVE_FLINT = False
 
-__all__ = ["HAVE_FLINT", "NeedPrecision", "enclose", "root_interval"]
+__all__ = ["HAVE_FLINT", "NeedPrecision", "enclose", "root_interval", "horner", "rational_sign"]
 
 
 class NeedPrecision(ArithmeticError):
@@ -198,10 +198,10 @@ def root_interval(poly: sympy.Poly, index: int, bits: int) -> tuple[Fraction, Fr
     lo, hi = _ROOT_CACHE[key]
     coefficients = [Fraction(int(c.p), int(c.q)) for c in sqf.all_coeffs()]
     width = Fraction(1, 2**bits) * max(1, abs(lo), abs(hi))
-    sign_lo = _sign(_horner(coefficients, lo))
+    sign_lo = rational_sign(horner(coefficients, lo))
     while hi - lo > width:
         middle = (lo + hi) / 2
-        sign_middle = _sign(_horner(coefficients, middle))
+        sign_middle = rational_sign(horner(coefficients, middle))
         if sign_middle == 0:
             lo = hi = middle
         elif sign_middle == sign_lo:
@@ -212,12 +212,13 @@ def root_interval(poly: sympy.Poly, index: int, bits: int) -> tuple[Fraction, Fr
     return lo, hi
 
 
-def _horner(coefficients: list[Fraction], x: Fraction) -> Fraction:
+def horner(coefficients: list[Fraction], x: Fraction) -> Fraction:
+    """The polynomial with these coefficients (highest degree first) at ``x``, exactly."""
     value = Fraction(0)
     for c in coefficients:
         value = value * x + c
     return value
 
 
-def _sign(x: Fraction) -> int:
+def rational_sign(x: Fraction) -> int:
     return (x > 0) - (x < 0)

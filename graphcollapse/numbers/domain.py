@@ -25,7 +25,6 @@ Examples
 from __future__ import annotations
 
 import functools
-import math
 from typing import Iterable, Mapping
 
 import sympy
@@ -33,7 +32,8 @@ from sympy.polys.numberfields.subfield import primitive_element
 
 from ..errors import InputError, ResourceLimitError, UndecidedError
 from . import certify
-from .algebraic import MAX_FIELD_DEGREE, as_expression, degree_bound, scan
+from .algebraic import MAX_FIELD_DEGREE, as_expression, degree_bound, point_values, scan
+from .elements import Quotient, fold, rational_scale
 
 __all__ = ["NumberDomain", "domain_of", "is_zero", "sign", "compare", "enclosure", "canonical"]
 
@@ -153,10 +153,10 @@ class NumberDomain:
             return self._converted[expr]
         try:
             if self.symbols:
-                numerator, denominator = self._pair(expr, {})
-                value = self.field.field.new(numerator, denominator)  # one cancellation, at the end
+                pair = fold(expr, self._pair_leaf, Quotient.inverse, {})
+                value = self.field.field.new(pair.numerator, pair.denominator)  # one cancellation, at the end
             else:
-                value = self._constant_element(expr, {})
+                value = fold(expr, self._ground_leaf, self._ground_inverse, {})
         except ZeroDivisionError:
             raise InputError(f"{expr}: division by zero (a denominator is exactly zero)") from None
         if len(self._converted) > _CONVERSION_CACHE:  # callers convert the same weights over and over
@@ -164,64 +164,23 @@ class NumberDomain:
         self._converted[expr] = value
         return value
 
-    def _pair(self, expr: sympy.Expr, memo: dict):
-        """``expr`` as an uncancelled (numerator, denominator) pair of polynomials over the ground."""
-        if expr in memo:
-            return memo[expr]
-        ring = self._ring
+    def _pair_leaf(self, expr: sympy.Expr) -> Quotient:
+        one = self._ring.one
         if expr.is_Rational:
-            value = ring(int(expr.p)), ring(int(expr.q))
-        elif expr.is_Symbol:
-            value = self._ring_symbols[expr], ring.one
-        elif expr.is_Add or expr.is_Mul:
-            items = [self._pair(arg, memo) for arg in expr.args]
-            numerator, denominator = items[0]
-            for n, d in items[1:]:
-                if expr.is_Mul:
-                    numerator, denominator = numerator * n, denominator * d
-                elif d == denominator:
-                    numerator = numerator + n
-                else:
-                    numerator, denominator = numerator * d + n * denominator, denominator * d
-            value = numerator, denominator
-        elif expr.is_Pow and expr.exp.is_Integer:
-            numerator, denominator = self._pair(expr.base, memo)
-            n = int(expr.exp)
-            if n < 0:
-                if not numerator:
-                    raise ZeroDivisionError
-                numerator, denominator, n = denominator, numerator, -n
-            value = numerator**n, denominator**n
-        else:  # an algebraic generator
-            value = ring.ground_new(self._atom(expr)), ring.one
-        memo[expr] = value
-        return value
+            return Quotient(self._ring(int(expr.p)), self._ring(int(expr.q)))
+        if expr.is_Symbol:
+            return Quotient(self._ring_symbols[expr], one)
+        return Quotient(self._ring.ground_new(self._atom(expr)), one)
 
-    def _constant_element(self, expr: sympy.Expr, memo: dict):
-        """``expr`` (no symbols) as an element of the ground field."""
-        if expr in memo:
-            return memo[expr]
-        field = self.field
+    def _ground_leaf(self, expr: sympy.Expr):
         if expr.is_Rational:
-            value = field.convert_from(sympy.QQ(int(expr.p), int(expr.q)), sympy.QQ)
-        elif expr.is_Add or expr.is_Mul:
-            items = [self._constant_element(arg, memo) for arg in expr.args]
-            value = items[0]
-            for item in items[1:]:
-                value = value + item if expr.is_Add else value * item
-        elif expr.is_Pow and expr.exp.is_Integer:
-            base, n = self._constant_element(expr.base, memo), int(expr.exp)
-            if n < 0:
-                if field.is_zero(base):
-                    raise ZeroDivisionError
-                base, n = field.one / base, -n
-            value = base**n
-        elif expr.is_Symbol:  # pragma: no cover - scan() rejected foreign symbols already
-            raise InputError(f"{expr} is not a constant")
-        else:  # an algebraic generator
-            value = self._atom(expr)
-        memo[expr] = value
-        return value
+            return self.field.convert_from(sympy.QQ(int(expr.p), int(expr.q)), sympy.QQ)
+        return self._atom(expr)
+
+    def _ground_inverse(self, value):
+        if self.field.is_zero(value):
+            raise ZeroDivisionError
+        return self.field.one / value
 
     def _atom(self, generator: sympy.Expr):
         if generator not in self._atoms:
@@ -248,7 +207,7 @@ class NumberDomain:
         numerator, denominator = element.numer, element.denom
         lead = denominator.LC
         numerator, denominator = numerator.quo_ground(lead), denominator.quo_ground(lead)
-        scale = _rational_scale(denominator.coeffs(), self.ground)
+        scale = rational_scale(denominator.coeffs(), self.ground)
         if scale != 1:
             scale = self.ground.convert_from(sympy.QQ.convert(scale), sympy.QQ)
             numerator, denominator = numerator.mul_ground(scale), denominator.mul_ground(scale)
@@ -299,7 +258,7 @@ class NumberDomain:
         """
         value = self.value_at(expr, point)
         if value is None:
-            where = ", ".join(f"{s} = {v}" for s, v in _point_values(point, self.symbols).items())
+            where = ", ".join(f"{s} = {v}" for s, v in point_values(point, self.symbols).items())
             raise InputError(f"{expr} is undefined at {where}: its denominator vanishes there")
         return value
 
@@ -308,7 +267,7 @@ class NumberDomain:
         element = self.convert(expr)
         if not self.symbols:
             return self.to_sympy(element)
-        values = _point_values(point, self.symbols)
+        values = point_values(point, self.symbols)
         if all(v.is_Rational for v in values.values()):
             # Fast path: evaluate the polynomials in the ground field, exactly.
             ring = element.numer.ring
@@ -337,39 +296,6 @@ class NumberDomain:
 @functools.lru_cache(maxsize=256)
 def _cached_domain(generators: tuple, symbols: tuple) -> NumberDomain:
     return NumberDomain(generators, symbols)
-
-
-def _rational_scale(coefficients, ground) -> sympy.Rational:
-    """The positive rational that makes rational (monic) coefficients coprime integers; 1 otherwise."""
-    rationals = []
-    for c in coefficients:
-        if ground.is_QQ:
-            rationals.append(sympy.Rational(int(c.numerator), int(c.denominator)))
-        else:
-            parts = c.to_list()
-            if len(parts) > 1:
-                return sympy.Integer(1)
-            rationals.append(sympy.Rational(int(parts[0].numerator), int(parts[0].denominator)) if parts else 0)
-    denominators = math.lcm(*[int(r.q) for r in rationals])
-    numerators = math.gcd(*[int(r.p) * denominators // int(r.q) for r in rationals])
-    return sympy.Rational(denominators, numerators or 1)
-
-
-def _point_values(point: Mapping, symbols: tuple) -> dict:
-    by_name = {}
-    for key, value in point.items():
-        name = key.name if isinstance(key, sympy.Symbol) else key
-        by_name[name] = value
-    values = {}
-    for symbol in symbols:
-        if symbol.name not in by_name:
-            raise InputError(f"the point gives no value for {symbol}")
-        value = as_expression(by_name[symbol.name])
-        if value.free_symbols:
-            raise InputError(f"the value {value} of {symbol} is not a constant")
-        scan(value)
-        values[symbol] = value
-    return values
 
 
 # -- module-level conveniences --------------------------------------------------------------------

@@ -24,7 +24,8 @@ from __future__ import annotations
 import sympy
 
 from ..errors import InputError
-from .domain import NumberDomain, _rational_scale
+from .domain import NumberDomain
+from .elements import rational_scale
 
 __all__ = ["factor_irreducible"]
 
@@ -73,6 +74,6 @@ def _normalise(factor, ground):
     """``(scale, normal)`` with ``factor == scale * normal`` and ``normal`` in its normal form."""
     lead = factor.LC
     monic = factor.quo_ground(lead)
-    rational = _rational_scale(monic.coeffs(), ground)
+    rational = rational_scale(monic.coeffs(), ground)
     multiplier = ground.convert_from(sympy.QQ.convert(rational), sympy.QQ)
     return lead / multiplier, monic.mul_ground(multiplier)

@@ -37,14 +37,12 @@ import sympy
 from ..errors import InputError, InternalConsistencyError, UnsupportedError
 from .algebraic import as_expression
 from .domain import NumberDomain, sign
-from .univariate import Cells
+from .univariate import HOLDS, Interval, decide_univariate, solution_intervals, univariate_polys
 
 __all__ = ["OPS", "normalize_constraint", "Decision", "Interval", "Region", "decide", "interval_region"]
 
 OPS = ("==", "!=", ">", ">=", "<", "<=")
 _FLIP = {"==": "==", "!=": "!=", ">": "<", ">=": "<=", "<": ">", "<=": ">="}
-_HOLDS = {"==": lambda s: s == 0, "!=": lambda s: s != 0, ">": lambda s: s > 0,
-          ">=": lambda s: s >= 0, "<": lambda s: s < 0, "<=": lambda s: s <= 0}
 
 
 def normalize_constraint(constraint) -> tuple[sympy.Expr, str]:
@@ -95,48 +93,6 @@ class Decision:
 
 
 @dataclass(frozen=True)
-class Interval:
-    """An interval of one symbol with exact endpoints (``-oo``/``oo`` for unbounded ends)."""
-
-    symbol: sympy.Symbol
-    lo: sympy.Expr
-    hi: sympy.Expr
-    lo_closed: bool
-    hi_closed: bool
-
-    @property
-    def is_point(self) -> bool:
-        return self.lo_closed and self.hi_closed and self.lo == self.hi
-
-    def contains(self, value) -> bool:
-        """Whether the exact constant ``value`` lies in the interval (certified comparison)."""
-        value = as_expression(value)
-        if self.lo != -sympy.oo:
-            side = sign(value - self.lo)
-            if side < 0 or (side == 0 and not self.lo_closed):
-                return False
-        if self.hi != sympy.oo:
-            side = sign(self.hi - value)
-            if side < 0 or (side == 0 and not self.hi_closed):
-                return False
-        return True
-
-    def __str__(self) -> str:
-        s = self.symbol
-        if self.is_point:
-            return f"{s} = {self.lo}"
-        left = "" if self.lo == -sympy.oo else f"{self.lo} {'<=' if self.lo_closed else '<'} "
-        right = "" if self.hi == sympy.oo else f" {'<=' if self.hi_closed else '<'} {self.hi}"
-        if not left and not right:
-            return f"-oo < {s} < oo"
-        if not left:
-            return f"{s}{right}"
-        if not right:
-            return f"{s} {'>=' if self.lo_closed else '>'} {self.lo}"
-        return f"{left}{s}{right}"
-
-
-@dataclass(frozen=True)
 class Region:
     """A conjunction of constraints over ordered real symbols, e.g. the valid parameter region of a graph.
 
@@ -179,7 +135,7 @@ class Region:
         domain = NumberDomain.from_expressions([e for e, _ in self.constraints], self.symbols)
         for expr, op in self.constraints:
             value = domain.value_at(expr, point)
-            if value is None or not _HOLDS[op](sign(value)):
+            if value is None or not HOLDS[op](sign(value)):
                 return False
         return True
 
@@ -238,7 +194,7 @@ def decide(constraints: Iterable, symbols: Iterable[sympy.Symbol], *, timeout: f
         if not indices:
             status, values, used = _decide_constants(group, domain)
         elif len(indices) == 1 and method != "z3" and _rational(group, domain):
-            status, values, used = _decide_univariate(group, indices[0], domain)
+            status, values, used = decide_univariate(group, indices[0], domain)
         elif method == "roots":
             raise UnsupportedError("the root-isolation method needs one symbol and rational coefficients")
         else:
@@ -315,48 +271,9 @@ def _rational(group, domain: NumberDomain) -> bool:
 def _decide_constants(group, domain: NumberDomain):
     for g, op in group:
         value = g if not hasattr(g, "monoms") else (g.coeffs()[0] if g.coeffs() else domain.ground.zero)
-        if not _HOLDS[op](sign(domain.ground.to_sympy(value))):
+        if not HOLDS[op](sign(domain.ground.to_sympy(value))):
             return "infeasible", {}, "trivial"
     return "feasible", {}, "trivial"
-
-
-def _univariate_polys(group, index: int, domain: NumberDomain):
-    x = domain.symbols[index]
-    polys = []
-    for g, op in group:
-        terms = {(monom[index],): _to_qq(c, domain.ground) for monom, c in g.terms()}
-        polys.append((sympy.Poly.from_dict(terms or {(0,): 0}, x, domain=sympy.QQ), op))
-    return polys
-
-
-def _to_qq(c, ground):
-    if ground.is_QQ:
-        return c
-    parts = c.to_list()
-    return parts[0] if parts else sympy.QQ.zero
-
-
-def _cell_table(polys, cells: Cells) -> list[tuple]:
-    return [(cell, all(_HOLDS[op](cells.sign(p, cell)) for p, op in polys)) for cell in cells]
-
-
-def _decide_univariate(group, index: int, domain: NumberDomain):
-    polys = _univariate_polys(group, index, domain)
-    cells = Cells([p for p, _ in polys])
-    feasible = [cell for cell, ok in _cell_table(polys, cells) if ok]
-    method = "real root isolation"
-    if not feasible:
-        return "infeasible", {}, method
-    # Prefer a simple rational: an open cell's sample, else a rational root, else an exact irrational root.
-    opens = [c.sample for c in feasible if c.root is None]
-    if opens:
-        best = min(opens, key=lambda q: (q.denominator, abs(q.numerator)))
-        return "feasible", {index: sympy.Rational(best.numerator, best.denominator)}, method
-    rational = [c.root.rational for c in feasible if c.root.rational is not None]
-    if rational:
-        best = min(rational, key=lambda q: (q.denominator, abs(q.numerator)))
-        return "feasible", {index: sympy.Rational(best.numerator, best.denominator)}, method
-    return "feasible", {index: feasible[0].root.value()}, method
 
 
 def _verify(originals, witness: dict, method: str) -> None:
@@ -366,7 +283,7 @@ def _verify(originals, witness: dict, method: str) -> None:
     domain = NumberDomain.from_expressions([e for e, _ in originals], tuple(witness))
     for expr, op in originals:
         try:
-            ok = _HOLDS[op](sign(domain.evaluate(expr, witness)))
+            ok = HOLDS[op](sign(domain.evaluate(expr, witness)))
         except InputError as err:
             raise InternalConsistencyError(f"{method}: witness {witness} is not admissible for {expr} {op} 0: "
                                            f"{err}") from err
@@ -391,26 +308,4 @@ def interval_region(constraints: Iterable, symbol: sympy.Symbol) -> tuple[Interv
     group = _conditions(originals, domain)
     if not _rational(group, domain):
         raise UnsupportedError(f"interval_region needs rational coefficients; {domain.describe()} has algebraic ones")
-    polys = _univariate_polys(group, 0, domain)
-    cells = Cells([p for p, _ in polys])
-    table = _cell_table(polys, cells)
-    intervals, start = [], None
-    for position, (cell, ok) in enumerate(table + [(None, False)]):
-        if ok and start is None:
-            start = position
-        elif not ok and start is not None:
-            intervals.append(_merge(symbol, table[start][0], table[position - 1][0]))
-            start = None
-    return tuple(intervals)
-
-
-def _merge(symbol, first, last) -> Interval:
-    if first.root is not None:
-        lo, lo_closed = first.root.value(), True
-    else:
-        lo, lo_closed = (-sympy.oo if first.left is None else first.left.value()), False
-    if last.root is not None:
-        hi, hi_closed = last.root.value(), True
-    else:
-        hi, hi_closed = (sympy.oo if last.right is None else last.right.value()), False
-    return Interval(symbol, lo, hi, lo_closed, hi_closed)
+    return solution_intervals(univariate_polys(group, 0, domain), symbol)

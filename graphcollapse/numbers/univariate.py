@@ -30,11 +30,19 @@ from fractions import Fraction
 
 import sympy
 
-from .algebraic import real_root, simplest_between
+from .algebraic import as_expression, real_root, simplest_between
+from .certify import horner, rational_sign
+from .domain import NumberDomain, sign
 
-__all__ = ["Root", "Cell", "Cells"]
+__all__ = ["HOLDS", "Root", "Cell", "Cells", "Interval", "univariate_polys", "decide_univariate",
+           "solution_intervals"]
 
 _X = sympy.Symbol("x")  # the variable of the polynomials of exact root values (CRootOf)
+
+
+#: Whether a sign s satisfies "s op 0".
+HOLDS = {"==": lambda s: s == 0, "!=": lambda s: s != 0, ">": lambda s: s > 0,
+         ">=": lambda s: s >= 0, "<": lambda s: s < 0, "<=": lambda s: s <= 0}
 
 
 @dataclass
@@ -56,14 +64,11 @@ class Root:
     def bisect(self, at: Fraction | None = None) -> None:
         """Halve the isolating interval (at ``at`` if given), keeping the root inside."""
         middle = (self.lo + self.hi) / 2 if at is None else at
-        if _sign(_horner(self.coefficients, middle)) == _sign(_horner(self.coefficients, self.lo)):
+        if rational_sign(horner(_coeffs(self.factor), middle)) == rational_sign(horner(_coeffs(self.factor), self.lo)):
             self.lo = middle
         else:
             self.hi = middle
 
-    @property
-    def coefficients(self) -> list[Fraction]:
-        return [Fraction(int(c.p), int(c.q)) for c in self.factor.all_coeffs()]
 
 
 @dataclass(frozen=True)
@@ -112,16 +117,125 @@ class Cells:
 
     def sign(self, poly: sympy.Poly, cell: Cell) -> int:
         """The exact sign of ``poly`` (one of the polynomials given, or a constant) on ``cell``."""
-        coefficients = [Fraction(int(c.p), int(c.q)) for c in poly.all_coeffs()]
+        coefficients = _coeffs(poly)
         if cell.root is None:
-            return _sign(_horner(coefficients, cell.sample))
+            return rational_sign(horner(coefficients, cell.sample))
         root = cell.root
         if root.rational is not None:
-            return _sign(_horner(coefficients, root.rational))
+            return rational_sign(horner(coefficients, root.rational))
         if tuple(root.factor.all_coeffs()) in self._factor_keys.get(_key(poly), ()):
             return 0
         # No root of poly lies in [lo, hi] besides possibly this one, and it is not one.
-        return _sign(_horner(coefficients, (root.lo + root.hi) / 2))
+        return rational_sign(horner(coefficients, (root.lo + root.hi) / 2))
+
+
+@dataclass(frozen=True)
+class Interval:
+    """An interval of one symbol with exact endpoints (``-oo``/``oo`` for unbounded ends)."""
+
+    symbol: sympy.Symbol
+    lo: sympy.Expr
+    hi: sympy.Expr
+    lo_closed: bool
+    hi_closed: bool
+
+    @property
+    def is_point(self) -> bool:
+        return self.lo_closed and self.hi_closed and self.lo == self.hi
+
+    def contains(self, value) -> bool:
+        """Whether the exact constant ``value`` lies in the interval (certified comparison)."""
+        value = as_expression(value)
+        if self.lo != -sympy.oo:
+            side = sign(value - self.lo)
+            if side < 0 or (side == 0 and not self.lo_closed):
+                return False
+        if self.hi != sympy.oo:
+            side = sign(self.hi - value)
+            if side < 0 or (side == 0 and not self.hi_closed):
+                return False
+        return True
+
+    def __str__(self) -> str:
+        s = self.symbol
+        if self.is_point:
+            return f"{s} = {self.lo}"
+        left = "" if self.lo == -sympy.oo else f"{self.lo} {'<=' if self.lo_closed else '<'} "
+        right = "" if self.hi == sympy.oo else f" {'<=' if self.hi_closed else '<'} {self.hi}"
+        if not left and not right:
+            return f"-oo < {s} < oo"
+        if not left:
+            return f"{s}{right}"
+        if not right:
+            return f"{s} {'>=' if self.lo_closed else '>'} {self.lo}"
+        return f"{left}{s}{right}"
+
+
+def univariate_polys(group, index: int, domain: NumberDomain):
+    """Conditions ``(g, op)`` over the domain's ring, with rational coefficients, as Polys in symbol ``index``."""
+    x = domain.symbols[index]
+    polys = []
+    for g, op in group:
+        terms = {(monom[index],): _to_qq(c, domain.ground) for monom, c in g.terms()}
+        polys.append((sympy.Poly.from_dict(terms or {(0,): 0}, x, domain=sympy.QQ), op))
+    return polys
+
+
+def _to_qq(c, ground):
+    if ground.is_QQ:
+        return c
+    parts = c.to_list()
+    return parts[0] if parts else sympy.QQ.zero
+
+
+def _cell_table(polys, cells: Cells) -> list[tuple]:
+    return [(cell, all(HOLDS[op](cells.sign(p, cell)) for p, op in polys)) for cell in cells]
+
+
+def decide_univariate(group, index: int, domain: NumberDomain):
+    """``(status, {index: witness}, method)`` for conditions in one symbol, exactly (no solver)."""
+    polys = univariate_polys(group, index, domain)
+    cells = Cells([p for p, _ in polys])
+    feasible = [cell for cell, ok in _cell_table(polys, cells) if ok]
+    method = "real root isolation"
+    if not feasible:
+        return "infeasible", {}, method
+    # Prefer a simple rational: an open cell's sample, else a rational root, else an exact irrational root.
+    opens = [c.sample for c in feasible if c.root is None]
+    if opens:
+        best = min(opens, key=lambda q: (q.denominator, abs(q.numerator)))
+        return "feasible", {index: sympy.Rational(best.numerator, best.denominator)}, method
+    rational = [c.root.rational for c in feasible if c.root.rational is not None]
+    if rational:
+        best = min(rational, key=lambda q: (q.denominator, abs(q.numerator)))
+        return "feasible", {index: sympy.Rational(best.numerator, best.denominator)}, method
+    return "feasible", {index: feasible[0].root.value()}, method
+
+
+def solution_intervals(polys, symbol: sympy.Symbol) -> tuple[Interval, ...]:
+    """Where all the sign conditions ``(poly, op)`` hold, as sorted disjoint intervals of ``symbol``."""
+    cells = Cells([p for p, _ in polys])
+    table = _cell_table(polys, cells)
+    intervals, start = [], None
+    for position, (cell, ok) in enumerate(table + [(None, False)]):
+        if ok and start is None:
+            start = position
+        elif not ok and start is not None:
+            intervals.append(_merge(symbol, table[start][0], table[position - 1][0]))
+            start = None
+    return tuple(intervals)
+
+
+def _merge(symbol, first, last) -> Interval:
+    if first.root is not None:
+        lo, lo_closed = first.root.value(), True
+    else:
+        lo, lo_closed = (-sympy.oo if first.left is None else first.left.value()), False
+    if last.root is not None:
+        hi, hi_closed = last.root.value(), True
+    else:
+        hi, hi_closed = (sympy.oo if last.right is None else last.right.value()), False
+    return Interval(symbol, lo, hi, lo_closed, hi_closed)
 
 
 def _isolate(factors: list) -> list[Root]:
@@ -141,7 +255,7 @@ def _isolate(factors: list) -> list[Root]:
             # The factor with the root changes sign across the interval (its endpoints are not
             # roots: an irreducible factor of degree > 1 has no rational root).
             owner = next(f for f in nonlinear
-                         if _sign(_horner(_coeffs(f), lo)) * _sign(_horner(_coeffs(f), hi)) < 0)
+                         if rational_sign(horner(_coeffs(f), lo)) * rational_sign(horner(_coeffs(f), hi)) < 0)
             key = tuple(owner.all_coeffs())
             roots.append(Root(owner, counts[key], lo, hi))
             counts[key] += 1
@@ -169,14 +283,3 @@ def _key(poly: sympy.Poly) -> tuple:
 
 def _coeffs(poly: sympy.Poly) -> list[Fraction]:
     return [Fraction(int(c.p), int(c.q)) for c in poly.all_coeffs()]
-
-
-def _horner(coefficients: list[Fraction], x: Fraction) -> Fraction:
-    value = Fraction(0)
-    for c in coefficients:
-        value = value * x + c
-    return value
-
-
-def _sign(x: Fraction) -> int:
-    return (x > 0) - (x < 0)

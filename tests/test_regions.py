@@ -171,7 +171,7 @@ def test_region():
     assert not region.contains({"a": 2, "b": 1})  # the pole of 1/(a - 2)
     bigger = region.intersect([(b - 3, ">")])
     assert len(bigger.constraints) == 6
-    if "z3" in sys.modules or _has_z3():
+    if _has_z3():
         point = region.sample()
         assert region.contains(point)
         assert bigger.sample() is None
@@ -220,3 +220,22 @@ def test_interval_region_matches_pointwise_checks(system):
     for point in [Rational(k, 4) for k in range(-12, 13)]:
         inside = any(part.contains(point) for part in parts)
         assert inside == Region((a,), system).contains({a: point})
+
+
+def test_timeouts_and_unsupported_requests():
+    pytest.importorskip("z3")
+    decision = decide([(a*b - 1, ">"), (a + b, "<")], [a, b], timeout=0)
+    assert decision.status == "undecided" and "time-out" in decision.reason
+    with pytest.raises(UnsupportedError, match="rational coefficients"):
+        interval_region([(sqrt(2)*a - 1, ">")], a)
+    with pytest.raises(InputError, match="unknown method"):
+        decide([(a, ">")], [a], method="sample")
+
+
+def test_a_wrong_witness_is_a_bug_not_an_answer(monkeypatch):
+    from graphcollapse.errors import InternalConsistencyError
+    from graphcollapse.numbers import regions
+
+    monkeypatch.setattr(regions, "decide_univariate", lambda group, index, domain: ("feasible", {index: 5}, "broken"))
+    with pytest.raises(InternalConsistencyError, match="violates"):
+        decide([(a - 1, "<")], [a])

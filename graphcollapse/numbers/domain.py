@@ -141,7 +141,15 @@ class NumberDomain:
     # -- conversion -------------------------------------------------------------------------------
 
     def convert(self, expr) -> object:
-        """``expr`` as an element of :attr:`field` (InputError if not representable here)."""
+        """``expr`` as an element of :attr:`field` (InputError if not representable here).
+
+        Examples
+        --------
+        >>> from sympy import sqrt
+        >>> D = domain_of([sqrt(2)])
+        >>> D.field.is_zero(D.convert(sqrt(8) - 2 * sqrt(2)))
+        True
+        """
         if not isinstance(expr, sympy.Basic) and self.field.of_type(expr):
             return expr
         expr = as_expression(expr)
@@ -301,7 +309,14 @@ def _cached_domain(generators: tuple, symbols: tuple) -> NumberDomain:
 # -- module-level conveniences --------------------------------------------------------------------
 
 def domain_of(exprs, symbols: Iterable[sympy.Symbol] | None = None) -> NumberDomain:
-    """The cached :class:`NumberDomain` of ``exprs`` (see :meth:`NumberDomain.from_expressions`)."""
+    """The cached :class:`NumberDomain` of ``exprs`` (see :meth:`NumberDomain.from_expressions`).
+
+    Examples
+    --------
+    >>> from sympy import Symbol, sqrt, Rational
+    >>> domain_of([Symbol("b") / 2, sqrt(2) + 2**Rational(1, 3)]).describe()
+    'QQ<2**(1/3), sqrt(2)>(b)'
+    """
     return NumberDomain.from_expressions(exprs, symbols)
 
 
@@ -361,7 +376,14 @@ def sign(expr) -> int:
 
 
 def compare(x, y) -> int:
-    """``sign(x - y)``: -1, 0 or 1, certified."""
+    """``sign(x - y)``: -1, 0 or 1, certified.
+
+    Examples
+    --------
+    >>> from sympy import sqrt
+    >>> compare(sqrt(2) + sqrt(3), sqrt(10)), compare(sqrt(8), 2 * sqrt(2))
+    (-1, 0)
+    """
     return sign(as_expression(x) - as_expression(y))
 
 

@@ -76,6 +76,11 @@ class Decision:
     ``status`` is ``"feasible"`` (``witness`` maps each symbol to an exact
     value satisfying every constraint), ``"infeasible"`` or ``"undecided"``
     (``reason`` says why).  ``method`` names the procedure(s) used.
+
+    Examples
+    --------
+    >>> Decision("undecided", reason="time-out").feasible
+    False
     """
 
     status: str
@@ -103,8 +108,10 @@ class Region:
     >>> R = Region((a, b), [(a - b, ">="), (1 - a + b, ">=")])
     >>> print(R)
     0 <= a - b, a - b <= 1
-    >>> R.contains({a: 1, b: 0}), R.contains({a: 0, b: 1}), R.decide().status
-    (True, False, 'feasible')
+    >>> R.contains({a: 1, b: 0}), R.contains({a: 0, b: 1})
+    (True, False)
+    >>> Region((a,), [(a, ">"), (2*a - 1, "<")]).sample()
+    {a: 1/3}
     """
 
     symbols: tuple
@@ -178,6 +185,16 @@ def decide(constraints: Iterable, symbols: Iterable[sympy.Symbol], *, timeout: f
     Returns
     -------
     Decision
+
+    Examples
+    --------
+    >>> from sympy import Symbol, sqrt
+    >>> a, b = Symbol("a", real=True), Symbol("b", real=True)
+    >>> decide([(a**2 - 2, "=="), (a, ">")], [a]).witness
+    {a: sqrt(2)}
+    >>> decision = decide([(a - 1, ">="), (b**2 - 3, "<"), (a - b, "<")], [a, b])  # z3 when installed
+    >>> decision.status in ("feasible", "undecided"), decide([(1 / (a - 1), "<"), (a - 1, ">")], [a]).status
+    (True, 'infeasible')
     """
     from . import smt  # z3 is imported lazily, only when needed
 

@@ -131,7 +131,17 @@ class Cells:
 
 @dataclass(frozen=True)
 class Interval:
-    """An interval of one symbol with exact endpoints (``-oo``/``oo`` for unbounded ends)."""
+    """An interval of one symbol with exact endpoints (``-oo``/``oo`` for unbounded ends).
+
+    Examples
+    --------
+    >>> from sympy import Symbol, Rational, sqrt, oo
+    >>> a = Symbol("a")
+    >>> print(Interval(a, Rational(1, 2), Rational(11, 20), False, True), Interval(a, 0, oo, True, False))
+    1/2 < a <= 11/20 a >= 0
+    >>> Interval(a, 0, sqrt(2), False, False).contains(Rational(141, 100))
+    True
+    """
 
     symbol: sympy.Symbol
     lo: sympy.Expr

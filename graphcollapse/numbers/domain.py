@@ -41,6 +41,8 @@ __all__ = ["NumberDomain", "domain_of", "is_zero", "sign", "compare", "enclosure
 #: the doubling loop (far beyond any root-separation bound met in practice).
 START_BITS = 64
 MAX_BITS = 1 << 20
+#: Degree bound allowed for the field of the values at an algebraic point (see NumberDomain.signs_at).
+POINT_MAX_DEGREE = 1024
 #: How many conversions each domain remembers (then it starts afresh).
 _CONVERSION_CACHE = 4096
 
@@ -103,8 +105,13 @@ class NumberDomain:
             self._ring_symbols = dict(zip(self.symbols, self._ring.gens))
 
     @classmethod
-    def from_expressions(cls, exprs: Iterable, symbols: Iterable[sympy.Symbol] | None = None) -> "NumberDomain":
+    def from_expressions(cls, exprs: Iterable, symbols: Iterable[sympy.Symbol] | None = None, *,
+                         max_degree: int = MAX_FIELD_DEGREE) -> "NumberDomain":
         """The (cached) domain of ``exprs`` over ``symbols`` (default: their free symbols sorted by name).
+
+        ``max_degree`` caps the product of the generators' degrees, an upper
+        bound of the field's degree (a guard against inputs whose primitive
+        element would take hours; the true degree is often much smaller).
 
         Raises
         ------
@@ -133,9 +140,9 @@ class NumberDomain:
                 raise InputError(f"symbol {undeclared[0]} is not declared (declared: {', '.join(map(str, symbols))})")
         key = tuple(sorted(generators, key=sympy.default_sort_key))
         bound = degree_bound(key)
-        if bound > MAX_FIELD_DEGREE:
+        if bound > max_degree:
             raise ResourceLimitError(f"the algebraic numbers {', '.join(map(str, key))} may span a field of degree "
-                                     f"{bound} > MAX_FIELD_DEGREE = {MAX_FIELD_DEGREE} (graphcollapse.numbers.algebraic)")
+                                     f"{bound} > {max_degree} (MAX_FIELD_DEGREE in graphcollapse.numbers.algebraic)")
         return _cached_domain(key, tuple(symbols))
 
     # -- conversion -------------------------------------------------------------------------------
@@ -237,7 +244,7 @@ class NumberDomain:
 
     def sign(self, constant) -> int:
         """The certified sign (-1, 0 or 1) of a constant (an expression or an element without symbols)."""
-        return sign(self._constant(constant))
+        return sign(self._constant(constant), domain=self)
 
     def compare(self, x, y) -> int:
         """``sign(x - y)``, certified."""
@@ -272,23 +279,54 @@ class NumberDomain:
 
     def value_at(self, expr, point: Mapping) -> sympy.Expr | None:
         """Like :meth:`evaluate`, but ``None`` where the (cancelled) denominator vanishes."""
-        element = self.convert(expr)
+        (item,) = self._at([expr], point)
+        if item is None:
+            return None
+        value, domain, is_canonical = item
+        return value if is_canonical else domain.canonical(value)
+
+    def signs_at(self, exprs: Iterable, point: Mapping) -> list[int | None]:
+        """The certified sign of each expression at ``point``; ``None`` where its denominator vanishes.
+
+        Examples
+        --------
+        >>> from sympy import Symbol, sqrt
+        >>> a = Symbol("a", real=True)
+        >>> domain_of([a, sqrt(2)]).signs_at([a - 1, 1 / (a - sqrt(2)), a**2 - 2], {a: sqrt(2)})
+        [1, None, 0]
+        """
+        return [None if item is None else sign(item[0], domain=item[1]) for item in self._at(exprs, point)]
+
+    def _at(self, exprs, point: Mapping) -> list:
+        """``(value, its domain, whether canonical)`` per expression at the point; ``None`` for a pole.
+
+        A rational point is evaluated in the ground field; an algebraic one
+        (a witness) in the field of all the values together, whose degree
+        bound may exceed the input limit because such points come from
+        solvers and their fields are usually much smaller than the bound.
+        """
+        elements = [self.convert(expr) for expr in exprs]
+        constants = self._constants()
         if not self.symbols:
-            return self.to_sympy(element)
+            return [(constants.to_sympy(e), constants, True) for e in elements]
         values = point_values(point, self.symbols)
         if all(v.is_Rational for v in values.values()):
-            # Fast path: evaluate the polynomials in the ground field, exactly.
-            ring = element.numer.ring
+            ring = self.field.field.ring
             at = [(g, self.ground.convert_from(sympy.QQ(int(v.p), int(v.q)), sympy.QQ))
                   for g, v in zip(ring.gens, values.values())]
-            numerator, denominator = element.numer.evaluate(at), element.denom.evaluate(at)
-            if self.ground.is_zero(denominator):
-                return None
-            return self.ground.to_sympy(numerator / denominator)
-        numerator, denominator = element.numer.as_expr(), element.denom.as_expr()
-        if is_zero(denominator.xreplace(values)):
-            return None
-        return canonical(numerator.xreplace(values) / denominator.xreplace(values))
+            out = []
+            for element in elements:
+                numerator, denominator = element.numer.evaluate(at), element.denom.evaluate(at)
+                out.append(None if self.ground.is_zero(denominator)
+                           else (self.ground.to_sympy(numerator / denominator), constants, True))
+            return out
+        pairs = [(e.numer.as_expr().xreplace(values), e.denom.as_expr().xreplace(values)) for e in elements]
+        domain = NumberDomain.from_expressions([v for pair in pairs for v in pair], (), max_degree=POINT_MAX_DEGREE)
+        return [None if domain.is_zero(d) else (n / d, domain, False) for n, d in pairs]
+
+    def _constants(self) -> "NumberDomain":
+        """The domain of this one's constants (its ground, without symbols)."""
+        return _cached_domain(self.generators, ())
 
     # -- description ------------------------------------------------------------------------------
 
@@ -346,8 +384,11 @@ def canonical(expr) -> sympy.Expr:
     return domain_of([expr]).canonical(expr)
 
 
-def sign(expr) -> int:
+def sign(expr, *, domain: NumberDomain | None = None) -> int:
     """The certified sign of a constant: exact zero test, then intervals at rising precision.
+
+    The zero test runs in ``domain`` when given (it must contain the
+    constant), else in the constant's own domain.
 
     Examples
     --------
@@ -364,7 +405,8 @@ def sign(expr) -> int:
     quick = _quick_sign(expr)
     if quick:
         return quick
-    if domain_of([expr]).field.is_zero(domain_of([expr]).convert(expr)):
+    domain = domain_of([expr]) if domain is None else domain
+    if domain.field.is_zero(domain.convert(expr)):
         return 0
     bits = 2 * START_BITS
     while bits <= MAX_BITS:

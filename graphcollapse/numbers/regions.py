@@ -140,11 +140,8 @@ class Region:
     def contains(self, point: Mapping) -> bool:
         """Whether the exact ``point`` satisfies every constraint (a vanishing denominator: no)."""
         domain = NumberDomain.from_expressions([e for e, _ in self.constraints], self.symbols)
-        for expr, op in self.constraints:
-            value = domain.value_at(expr, point)
-            if value is None or not HOLDS[op](sign(value)):
-                return False
-        return True
+        signs = domain.signs_at([e for e, _ in self.constraints], point)
+        return all(s is not None and HOLDS[op](s) for (_, op), s in zip(self.constraints, signs))
 
     def __str__(self) -> str:
         return ", ".join(_readable(expr, op) for expr, op in self.constraints) or "true"
@@ -298,13 +295,10 @@ def _verify(originals, witness: dict, method: str) -> None:
     if not originals:
         return
     domain = NumberDomain.from_expressions([e for e, _ in originals], tuple(witness))
-    for expr, op in originals:
-        try:
-            ok = HOLDS[op](sign(domain.evaluate(expr, witness)))
-        except InputError as err:
-            raise InternalConsistencyError(f"{method}: witness {witness} is not admissible for {expr} {op} 0: "
-                                           f"{err}") from err
-        if not ok:
+    for (expr, op), s in zip(originals, domain.signs_at([e for e, _ in originals], witness)):
+        if s is None:
+            raise InternalConsistencyError(f"{method}: witness {witness} makes a denominator of {expr} vanish")
+        if not HOLDS[op](s):
             raise InternalConsistencyError(f"{method}: witness {witness} violates {expr} {op} 0")
 
 

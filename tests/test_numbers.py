@@ -281,7 +281,7 @@ def test_enclosure_contains_a_high_precision_value(use_flint, tree, bits):
     expr = build(tree)
     with backend(use_flint):
         lo, hi = enclosure(expr, bits)
-    value = sympy.Rational(str(expr.evalf(80)))  # a reference only; the claim under test is the enclosure
+    value = sympy.Rational(expr.evalf(80))  # a reference only (exact value of the binary float)
     slack = Rational(1, 10**70)
     assert lo - slack <= value <= hi + slack
     assert hi - lo <= Rational(1, 2**(bits - 40)) * max(1, abs(value))

@@ -196,13 +196,14 @@ def real_root(poly: sympy.Poly, index: int) -> sympy.Expr:
     >>> real_root(Poly(2*x**3 - x, x), 0), real_root(Poly(2*x**3 - x, x), 1), real_root(Poly(x**3 - x - 1, x), 0)
     (-sqrt(2)/2, 0, CRootOf(x**3 - x - 1, 0))
     """
-    root = sympy.CRootOf(poly, index)  # SymPy reduces it to the irreducible factor
-    if not isinstance(root, sympy.CRootOf):
-        return root
-    factor = root.poly
-    if factor.degree() != 2:
-        return root
-    a, b, c = factor.all_coeffs()
+    value = sympy.CRootOf(poly, index)  # SymPy reduces it to the irreducible factor (maybe rescaled: 3*CRootOf)
+    quadratic = {r: _quadratic_root(r) for r in value.atoms(sympy.CRootOf) if r.poly.degree() == 2}
+    return value.xreplace(quadratic) if quadratic else value
+
+
+def _quadratic_root(root: sympy.CRootOf) -> sympy.Expr:
+    """A real root of an irreducible quadratic as a square-root expression."""
+    a, b, c = root.poly.all_coeffs()
     if a < 0:
         a, b, c = -a, -b, -c
     # With a > 0 the smaller real root takes the minus sign.

@@ -99,20 +99,30 @@ def _power(base, exponent: sympy.Rational, backend):
     return base**p
 
 
-class _ArbBackend:
-    """python-flint balls; the precision is flint's global context, restored on exit."""
+class _Backend:
+    """A working precision, set on entering and restored on leaving (both libraries keep it globally)."""
 
     def __init__(self, bits: int):
         self.bits = bits
 
+    def context(self):
+        raise NotImplementedError
+
     def __enter__(self):
-        self._saved = _flint.ctx.prec
-        _flint.ctx.prec = self.bits
+        self._saved = self.context().prec
+        self.context().prec = self.bits
         return self
 
     def __exit__(self, *exc):
-        _flint.ctx.prec = self._saved
+        self.context().prec = self._saved
         return False
+
+
+class _ArbBackend(_Backend):
+    """python-flint balls (``arb``)."""
+
+    def context(self):
+        return _flint.ctx
 
     def rational(self, p: int, q: int):
         return _flint.arb(_flint.fmpq(p, q))
@@ -129,20 +139,11 @@ class _ArbBackend:
         return _fraction(*x.lower().man_exp()), _fraction(*x.upper().man_exp())
 
 
-class _MpmathBackend:
-    """mpmath interval arithmetic (outward rounding); the precision of ``mpmath.iv`` is restored on exit."""
+class _MpmathBackend(_Backend):
+    """mpmath interval arithmetic (``mpmath.iv``, outward rounding)."""
 
-    def __init__(self, bits: int):
-        self.bits = bits
-
-    def __enter__(self):
-        self._saved = mpmath.iv.prec
-        mpmath.iv.prec = self.bits
-        return self
-
-    def __exit__(self, *exc):
-        mpmath.iv.prec = self._saved
-        return False
+    def context(self):
+        return mpmath.iv
 
     def rational(self, p: int, q: int):
         return mpmath.iv.mpf(p) / q if q != 1 else mpmath.iv.mpf(p)

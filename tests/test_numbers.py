@@ -87,6 +87,12 @@ def test_nested_and_mixed_generators():
     assert D.ground.ext.minpoly.degree() == 12
 
 
+def test_unevaluated_rational_radicals():
+    hidden_two = sympy.Pow(4, Rational(1, 2), evaluate=False)  # a generator that is rational after all
+    assert domain_of([hidden_two]).describe() == "QQ"
+    assert is_zero(hidden_two - 2) and canonical(hidden_two * a) == 2 * a and sign(hidden_two - 2) == 0
+
+
 def test_convert_outside_the_domain():
     D = domain_of([sqrt(2)])
     assert D.is_zero(sqrt(18) - 3 * sqrt(2))

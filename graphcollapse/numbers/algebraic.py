@@ -131,7 +131,7 @@ def _scan_power(expr: sympy.Pow) -> tuple[frozenset, frozenset]:
     # A generator must be a positive real: SymPy reads a negative base to a
     # fractional power as the complex principal root, and a zero base would
     # make a degenerate "field generator".  The sign is certified (see domain).
-    from .domain import sign  # local: domain builds on this module
+    from .certify import sign  # local: certify builds on this module
 
     base_sign = sign(base)
     if base_sign < 0 and exponent.q % 2 == 0:

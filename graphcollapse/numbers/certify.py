@@ -10,6 +10,12 @@ dependency).  :data:`HAVE_FLINT` is the one switch between them (tests
 monkeypatch it).  Real roots of polynomials are enclosed by exact rational
 bisection.
 
+:func:`sign` decides the sign of a constant: an enclosure at
+:data:`START_BITS` settles most cases at once; otherwise the exact zero test
+in the constant's number field (:mod:`~graphcollapse.numbers.domain`), then
+enclosures at doubling precision until one excludes 0, which terminates
+because a nonzero algebraic number is at a positive distance from 0.
+
 When the precision is too low to evaluate the tree (the enclosure of a base
 under a fractional power reaches zero, or of a denominator contains zero),
 :func:`enclose` raises :class:`NeedPrecision`; callers raise the precision.
@@ -30,7 +36,8 @@ import mpmath
 import sympy
 from mpmath import libmp
 
-from ..errors import InputError
+from ..errors import InputError, UndecidedError
+from .algebraic import as_expression, scan
 
 try:  # optional: faster and tighter balls
     import flint as _flint
@@ -40,7 +47,13 @@ except ImportError:  # pragma: no cover - depends on the environment
     _flint = None
     HAVE_FLINT = False
 
-__all__ = ["HAVE_FLINT", "NeedPrecision", "enclose", "root_interval", "horner", "rational_sign"]
+__all__ = ["HAVE_FLINT", "NeedPrecision", "enclose", "root_interval", "horner", "rational_sign",
+           "sign", "compare", "enclosure", "quick_sign", "START_BITS", "MAX_BITS"]
+
+#: First working precision (bits) of the interval arithmetic, and the cap of
+#: the doubling loop (far beyond any root-separation bound met in practice).
+START_BITS = 64
+MAX_BITS = 1 << 20
 
 
 class NeedPrecision(ArithmeticError):
@@ -223,3 +236,92 @@ def horner(coefficients: list[Fraction], x: Fraction) -> Fraction:
 
 def rational_sign(x: Fraction) -> int:
     return (x > 0) - (x < 0)
+
+
+# -- certified signs: exact zero test first, then enclosures at rising precision ---------------------
+
+def sign(expr, *, domain=None) -> int:
+    """The certified sign of a constant: exact zero test, then intervals at rising precision.
+
+    The zero test runs in ``domain`` when given (it must contain the
+    constant), else in the constant's own domain.
+
+    Examples
+    --------
+    >>> from sympy import Rational
+    >>> sign(2**Rational(1, 3) - Rational(12599210498948732, 10**16)), sign(Rational(1, 10**30))
+    (-1, 1)
+    """
+    expr = as_expression(expr)
+    if expr.free_symbols:
+        raise InputError(f"{expr} is not a constant (it has symbols {sorted(map(str, expr.free_symbols))})")
+    if expr.is_Rational:
+        return (expr.p > 0) - (expr.p < 0)
+    scan(expr)  # validates before any arithmetic
+    quick = quick_sign(expr)
+    if quick:
+        return quick
+    from .domain import domain_of  # the exact zero test needs the field; domain builds on this module
+
+    domain = domain_of([expr]) if domain is None else domain
+    if domain.field.is_zero(domain.convert(expr)):
+        return 0
+    bits = 2 * START_BITS
+    while bits <= MAX_BITS:
+        lo, hi = _try_enclose(expr, bits)
+        if lo is not None and (lo > 0 or hi < 0):
+            return 1 if lo > 0 else -1
+        bits *= 2
+    raise UndecidedError(f"the sign of {expr} was not separated from 0 at {MAX_BITS} bits")
+
+
+def compare(x, y) -> int:
+    """``sign(x - y)``: -1, 0 or 1, certified.
+
+    Examples
+    --------
+    >>> from sympy import sqrt
+    >>> compare(sqrt(2) + sqrt(3), sqrt(10)), compare(sqrt(8), 2 * sqrt(2))
+    (-1, 0)
+    """
+    return sign(as_expression(x) - as_expression(y))
+
+
+def enclosure(constant, bits: int = START_BITS) -> tuple[sympy.Rational, sympy.Rational]:
+    """Rationals ``(lo, hi)`` that certainly contain ``constant``, computed at ``bits`` bits or more.
+
+    Examples
+    --------
+    >>> from sympy import sqrt
+    >>> lo, hi = enclosure(sqrt(2), 64)
+    >>> lo < sqrt(2) < hi, float(hi - lo) < 1e-18
+    (True, True)
+    """
+    expr = as_expression(constant)
+    if expr.free_symbols:
+        raise InputError(f"{expr} is not a constant")
+    from .domain import domain_of
+
+    scan(expr)
+    domain_of([expr]).convert(expr)  # a denominator that is exactly zero is an input error
+    while bits <= MAX_BITS:
+        lo, hi = _try_enclose(expr, bits)
+        if lo is not None:
+            return sympy.Rational(lo.numerator, lo.denominator), sympy.Rational(hi.numerator, hi.denominator)
+        bits *= 2
+    raise UndecidedError(f"no finite enclosure of {expr} at {MAX_BITS} bits")
+
+
+def _try_enclose(expr: sympy.Expr, bits: int):
+    try:
+        return enclose(expr, bits)
+    except NeedPrecision:
+        return None, None
+
+
+def quick_sign(expr: sympy.Expr) -> int:
+    """The sign from one cheap enclosure when it excludes 0; 0 when undecided at that precision."""
+    lo, hi = _try_enclose(expr, START_BITS)
+    if lo is None:
+        return 0
+    return 1 if lo > 0 else -1 if hi < 0 else 0

@@ -30,17 +30,13 @@ from typing import Iterable, Mapping
 import sympy
 from sympy.polys.numberfields.subfield import primitive_element
 
-from ..errors import InputError, ResourceLimitError, UndecidedError
-from . import certify
+from ..errors import InputError, ResourceLimitError
 from .algebraic import MAX_FIELD_DEGREE, as_expression, degree_bound, point_values, scan
+from .certify import START_BITS, compare, enclosure, quick_sign, sign
 from .elements import Quotient, fold, rational_scale
 
 __all__ = ["NumberDomain", "domain_of", "is_zero", "sign", "compare", "enclosure", "canonical"]
 
-#: First working precision (bits) of the interval arithmetic, and the cap of
-#: the doubling loop (far beyond any root-separation bound met in practice).
-START_BITS = 64
-MAX_BITS = 1 << 20
 #: Degree bound allowed for the field of the values at an algebraic point (see NumberDomain.signs_at).
 POINT_MAX_DEGREE = 1024
 #: How many conversions each domain remembers (then it starts afresh).
@@ -237,7 +233,7 @@ class NumberDomain:
     def is_zero(self, value) -> bool:
         """Whether ``value`` is exactly zero (for symbolic values: identically, as a rational function)."""
         if isinstance(value, sympy.Basic) and not value.free_symbols:
-            quick = _quick_sign(value)
+            quick = quick_sign(value)
             if quick:
                 return False
         return bool(self.field.is_zero(self.convert(value)))
@@ -382,86 +378,3 @@ def canonical(expr) -> sympy.Expr:
     """
     expr = as_expression(expr)
     return domain_of([expr]).canonical(expr)
-
-
-def sign(expr, *, domain: NumberDomain | None = None) -> int:
-    """The certified sign of a constant: exact zero test, then intervals at rising precision.
-
-    The zero test runs in ``domain`` when given (it must contain the
-    constant), else in the constant's own domain.
-
-    Examples
-    --------
-    >>> from sympy import Rational
-    >>> sign(2**Rational(1, 3) - Rational(12599210498948732, 10**16)), sign(Rational(1, 10**30))
-    (-1, 1)
-    """
-    expr = as_expression(expr)
-    if expr.free_symbols:
-        raise InputError(f"{expr} is not a constant (it has symbols {sorted(map(str, expr.free_symbols))})")
-    if expr.is_Rational:
-        return (expr.p > 0) - (expr.p < 0)
-    scan(expr)  # validates before any arithmetic
-    quick = _quick_sign(expr)
-    if quick:
-        return quick
-    domain = domain_of([expr]) if domain is None else domain
-    if domain.field.is_zero(domain.convert(expr)):
-        return 0
-    bits = 2 * START_BITS
-    while bits <= MAX_BITS:
-        lo, hi = _try_enclose(expr, bits)
-        if lo is not None and (lo > 0 or hi < 0):
-            return 1 if lo > 0 else -1
-        bits *= 2
-    raise UndecidedError(f"the sign of {expr} was not separated from 0 at {MAX_BITS} bits")
-
-
-def compare(x, y) -> int:
-    """``sign(x - y)``: -1, 0 or 1, certified.
-
-    Examples
-    --------
-    >>> from sympy import sqrt
-    >>> compare(sqrt(2) + sqrt(3), sqrt(10)), compare(sqrt(8), 2 * sqrt(2))
-    (-1, 0)
-    """
-    return sign(as_expression(x) - as_expression(y))
-
-
-def enclosure(constant, bits: int = START_BITS) -> tuple[sympy.Rational, sympy.Rational]:
-    """Rationals ``(lo, hi)`` that certainly contain ``constant``, computed at ``bits`` bits or more.
-
-    Examples
-    --------
-    >>> from sympy import sqrt
-    >>> lo, hi = enclosure(sqrt(2), 64)
-    >>> lo < sqrt(2) < hi, float(hi - lo) < 1e-18
-    (True, True)
-    """
-    expr = as_expression(constant)
-    if expr.free_symbols:
-        raise InputError(f"{expr} is not a constant")
-    scan(expr)
-    domain_of([expr]).convert(expr)  # a denominator that is exactly zero is an input error
-    while bits <= MAX_BITS:
-        lo, hi = _try_enclose(expr, bits)
-        if lo is not None:
-            return sympy.Rational(lo.numerator, lo.denominator), sympy.Rational(hi.numerator, hi.denominator)
-        bits *= 2
-    raise UndecidedError(f"no finite enclosure of {expr} at {MAX_BITS} bits")
-
-
-def _try_enclose(expr: sympy.Expr, bits: int):
-    try:
-        return certify.enclose(expr, bits)
-    except certify.NeedPrecision:
-        return None, None
-
-
-def _quick_sign(expr: sympy.Expr) -> int:
-    """The sign from one cheap enclosure when it excludes 0; 0 when undecided at that precision."""
-    lo, hi = _try_enclose(expr, START_BITS)
-    if lo is None:
-        return 0
-    return 1 if lo > 0 else -1 if hi < 0 else 0

@@ -11,10 +11,11 @@ monkeypatch it).  Real roots of polynomials are enclosed by exact rational
 bisection.
 
 :func:`sign` decides the sign of a constant: an enclosure at
-:data:`START_BITS` settles most cases at once; otherwise the exact zero test
-in the constant's number field (:mod:`~graphcollapse.numbers.domain`), then
-enclosures at doubling precision until one excludes 0, which terminates
-because a nonzero algebraic number is at a positive distance from 0.
+:data:`START_BITS` settles most cases at once, a few more bits most of the
+rest; otherwise the exact zero test in the constant's number field
+(:mod:`~graphcollapse.numbers.domain`), then enclosures at doubling precision
+until one excludes 0, which terminates because a nonzero algebraic number is
+at a positive distance from 0.
 
 When the precision is too low to evaluate the tree (the enclosure of a base
 under a fractional power reaches zero, or of a denominator contains zero),
@@ -54,6 +55,8 @@ __all__ = ["HAVE_FLINT", "NeedPrecision", "enclose", "root_interval", "horner", 
 #: the doubling loop (far beyond any root-separation bound met in practice).
 START_BITS = 64
 MAX_BITS = 1 << 20
+#: Precision up to which enclosures are tried before the exact zero test.
+ZERO_TEST_BITS = 4 * START_BITS
 
 
 class NeedPrecision(ArithmeticError):
@@ -241,7 +244,7 @@ def rational_sign(x: Fraction) -> int:
 # -- certified signs: exact zero test first, then enclosures at rising precision ---------------------
 
 def sign(expr, *, domain=None) -> int:
-    """The certified sign of a constant: exact zero test, then intervals at rising precision.
+    """The certified sign of a constant: enclosures, the exact zero test, then enclosures at rising precision.
 
     The zero test runs in ``domain`` when given (it must contain the
     constant), else in the constant's own domain.
@@ -258,19 +261,20 @@ def sign(expr, *, domain=None) -> int:
     if expr.is_Rational:
         return (expr.p > 0) - (expr.p < 0)
     scan(expr)  # validates before any arithmetic
-    quick = quick_sign(expr)
-    if quick:
-        return quick
     from .domain import domain_of  # the exact zero test needs the field; domain builds on this module
 
-    domain = domain_of([expr]) if domain is None else domain
-    if domain.field.is_zero(domain.convert(expr)):
-        return 0
-    bits = 2 * START_BITS
+    bits, zero_tested = START_BITS, False
     while bits <= MAX_BITS:
         lo, hi = _try_enclose(expr, bits)
         if lo is not None and (lo > 0 or hi < 0):
             return 1 if lo > 0 else -1
+        if bits >= ZERO_TEST_BITS and not zero_tested:
+            # Cheap enclosures did not separate it from 0, so it may be 0: building
+            # the number field costs more than a few more bits, so it waits until now.
+            domain = domain_of([expr]) if domain is None else domain
+            if domain.field.is_zero(domain.convert(expr)):
+                return 0
+            zero_tested = True
         bits *= 2
     raise UndecidedError(f"the sign of {expr} was not separated from 0 at {MAX_BITS} bits")
 

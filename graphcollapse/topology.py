@@ -34,7 +34,7 @@ from scipy.sparse import csgraph
 
 from graphcollapse.graph import InteractionGraph
 from graphcollapse.linalg import domain
-from graphcollapse.numbers.canonical import tidy
+from graphcollapse.numbers.forms import tidy
 
 __all__ = ["Topology", "collapsing_support"]
 

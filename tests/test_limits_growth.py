@@ -1,6 +1,5 @@
 """Theorems B and C: exact limits and growth rates against hand-derived values."""
 
-import numpy as np
 import pytest
 import sympy
 from hypothesis import given, settings

@@ -8,7 +8,8 @@ import pytest
 import scipy.linalg as la
 import sympy
 
-from graphcollapse.linalg import exact_solve, polys, spectral
+from graphcollapse.linalg import spectral
+from graphcollapse.numbers import flint as flint_switch
 from graphcollapse.linalg.exact_solve import solve_exact, solve_stein
 from graphcollapse.linalg.spectral import spectral_radius
 from graphcollapse.linalg.stein_float import solve_stein_float, solve_stein_mpmath
@@ -20,10 +21,8 @@ R = sympy.Rational
 def both_paths(request, monkeypatch):
     """Run a test with python-flint and with the pure-SymPy fallback."""
     if request.param == "sympy":
-        monkeypatch.setattr(spectral, "HAVE_FLINT", False)
-        monkeypatch.setattr(exact_solve, "HAVE_FLINT", False)
-        monkeypatch.setattr(polys, "HAVE_FLINT", False)
-    elif not polys.HAVE_FLINT:
+        monkeypatch.setattr(flint_switch, "_enabled", False)
+    elif not flint_switch.AVAILABLE:
         pytest.skip("python-flint is not installed")
     return request.param
 
@@ -70,7 +69,7 @@ def test_unit_circle_roots_of_cyclotomic_and_salem_polynomials(both_paths):
 
 
 def test_lehmer_polynomial_with_flint():
-    if not polys.HAVE_FLINT:
+    if not flint_switch.AVAILABLE:
         pytest.skip("python-flint is not installed")
     # Lehmer's polynomial (degree 10): Mahler measure 1.17628…, eight roots on the circle.
     r = spectral_radius(_companion([1, 1, 0, -1, -1, -1, -1, -1, 0, 1, 1]))

@@ -2,7 +2,6 @@
 
 import itertools
 
-import numpy as np
 import pytest
 import sympy
 from hypothesis import given, settings, strategies as st

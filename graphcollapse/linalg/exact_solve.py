@@ -47,7 +47,7 @@ from itertools import product
 import sympy
 from sympy.polys.matrices import DomainMatrix
 
-from graphcollapse.linalg.polys import HAVE_FLINT
+from graphcollapse.numbers import flint as flint_switch
 
 __all__ = ["solve_exact", "solve_stein", "stein_system", "MAX_GRID_POINTS"]
 
@@ -94,7 +94,7 @@ def solve_exact(M: sympy.MatrixBase, B: sympy.MatrixBase, *, method: str = "auto
         X_stacked = _solve_rational(M_poly, stacked)
     else:
         X_stacked = None
-        if method in ("auto", "interpolation") and HAVE_FLINT:
+        if method in ("auto", "interpolation") and flint_switch.enabled():
             X_stacked = _solve_interpolation(M_poly, stacked, matrix_symbols, wanted)
         if X_stacked is None:
             if method == "interpolation":
@@ -199,7 +199,7 @@ def _solve_fraction_field(M, B) -> sympy.Matrix:
 
 def _solve_interpolation(M, B, symbols, wanted=None) -> sympy.Matrix | None:
     """Exact ``M⁻¹ B`` for polynomial ``M``, ``B`` with integer coefficients, by interpolation."""
-    import flint
+    flint = flint_switch.lib()
 
     n, ncols = M.rows, B.cols
     entries = {}
@@ -327,7 +327,7 @@ def _satisfies(polys, entries, rhs, rhs_den, n, ncols, ctx) -> bool:
 
 def _evaluate_grid(mats, rmats, points, n, ncols):
     """Rows ``[det M, det M · (M⁻¹B) entries…]`` at every grid point (``None`` if ``det M`` vanishes)."""
-    import flint
+    flint = flint_switch.lib()
 
     rows = []
     for index in product(*[range(len(p)) for p in points]):
@@ -356,7 +356,7 @@ def _evaluate_grid(mats, rmats, points, n, ncols):
 
 def _interpolate(rows, points, ctx):
     """The polynomials taking the values ``rows[g][u]`` at grid point ``g`` (row-major), for every ``u``."""
-    import flint
+    flint = flint_switch.lib()
 
     shape = [len(p) for p in points]
     width = len(rows[0])
@@ -387,7 +387,7 @@ def _interpolate(rows, points, ctx):
 
 def _fraction_to_sympy(p, q, symbols) -> sympy.Expr:
     """A reduced fraction of flint polynomials as a SymPy expression."""
-    from graphcollapse.linalg.polys import from_flint
+    from graphcollapse.numbers.polys import from_flint
 
     return from_flint(p, symbols) / from_flint(q, symbols)
 

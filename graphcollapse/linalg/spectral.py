@@ -35,7 +35,7 @@ from __future__ import annotations
 import sympy
 from sympy.polys.matrices import DomainMatrix
 
-from graphcollapse.linalg.polys import HAVE_FLINT
+from graphcollapse.numbers import flint as flint_switch
 
 __all__ = ["SpectralRadius", "spectral_radius", "compare_with_one"]
 
@@ -161,7 +161,7 @@ def _classify_roots(f: sympy.Poly):
         r = sympy.Rational(-f.nth(0), f.nth(1))
         return [(int(bool(abs(r) > 1)) - int(bool(abs(r) < 1)), _Root(f, complex(r), exact=r))]
     on_circle = _unit_root_count(f)
-    if HAVE_FLINT:
+    if flint_switch.enabled():
         return _classify_flint(f, on_circle)
     roots = [sympy.CRootOf(f.as_expr(), i) for i in range(d)]
     decided: dict[int, int] = {}
@@ -178,7 +178,7 @@ def _classify_roots(f: sympy.Poly):
 
 def _classify_flint(f: sympy.Poly, on_circle: int):
     """Certified root enclosures (arb balls) from python-flint, refined until decided."""
-    import flint
+    flint = flint_switch.lib()
 
     poly = flint.fmpq_poly([flint.fmpq(int(c.p), int(c.q)) for c in reversed(f.all_coeffs())])
     saved = flint.ctx.prec

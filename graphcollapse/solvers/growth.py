@@ -45,7 +45,7 @@ from graphcollapse.errors import InputError, NotSemisimpleError
 from graphcollapse.operator.recurrence import Recurrence, rows_to_matrix
 from graphcollapse.solvers.results import GrowthRates
 from graphcollapse.topology import Topology
-from graphcollapse.numbers.canonical import tidy
+from graphcollapse.numbers.forms import tidy
 
 __all__ = ["growth_rates", "cesaro_slopes", "cyclic_classes", "phase_absorption", "NotSemisimpleError"]
 

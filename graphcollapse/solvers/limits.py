@@ -40,7 +40,7 @@ from graphcollapse.linalg.exact_solve import solve_exact, solve_stein
 from graphcollapse.operator.recurrence import Recurrence
 from graphcollapse.solvers.results import Limits
 from graphcollapse.topology import Topology
-from graphcollapse.numbers.canonical import tidy
+from graphcollapse.numbers.forms import tidy
 
 __all__ = ["limits", "limit_covariance"]
 

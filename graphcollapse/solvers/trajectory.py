@@ -39,7 +39,7 @@ from sympy.polys.matrices import DomainMatrix
 
 from graphcollapse.errors import InputError
 from graphcollapse.operator.recurrence import Recurrence
-from graphcollapse.numbers.canonical import tidy
+from graphcollapse.numbers.forms import tidy
 
 __all__ = ["trajectory", "closed_form", "T_SYMBOL", "CLOSED_FORM_MAX_DIMENSION"]
 

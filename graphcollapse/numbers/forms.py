@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import sympy
 
-from graphcollapse.linalg.polys import fraction_factors
+from graphcollapse.numbers.polys import fraction_factors
 
 __all__ = ["tidy"]
 

@@ -24,28 +24,22 @@ from typing import Sequence
 
 import sympy
 
-__all__ = ["HAVE_FLINT", "factor_list", "cancel_fraction", "fraction_factors", "to_flint", "from_flint",
+__all__ = ["factor_list", "cancel_fraction", "fraction_factors", "to_flint", "from_flint",
            "flint_context"]
 
-try:  # optional accelerator
-    import flint as _flint
-
-    HAVE_FLINT = hasattr(_flint, "fmpq_mpoly_ctx")
-except ImportError:  # pragma: no cover - depends on the environment
-    _flint = None
-    HAVE_FLINT = False
+from graphcollapse.numbers import flint as flint_switch
 
 
 def flint_context(symbols: Sequence[sympy.Symbol]):
     """A flint ``fmpq_mpoly`` context whose generators are ``symbols`` (in order)."""
     names = tuple(f"x{i}" for i in range(len(symbols)))
-    return _flint.fmpq_mpoly_ctx.get(names, "lex")
+    return flint_switch.lib().fmpq_mpoly_ctx.get(names, "lex")
 
 
 def to_flint(poly: sympy.Expr, symbols: Sequence[sympy.Symbol], ctx):
     """A polynomial expression (rational coefficients) as an ``fmpq_mpoly``."""
     terms = sympy.Poly(poly, *symbols, domain="QQ").terms()
-    data = {monom: _flint.fmpq(int(c.numerator), int(c.denominator)) for monom, c in terms}
+    data = {monom: flint_switch.lib().fmpq(int(c.numerator), int(c.denominator)) for monom, c in terms}
     return ctx.from_dict(data) if data else ctx.from_dict({})
 
 
@@ -71,7 +65,7 @@ def factor_list(poly: sympy.Expr, symbols: Sequence[sympy.Symbol] | None = None)
     symbols = sorted(poly.free_symbols, key=str) if symbols is None else list(symbols)
     if not symbols:
         return poly, []
-    if not HAVE_FLINT:
+    if not flint_switch.enabled():
         return sympy.factor_list(poly, *symbols)
     ctx = flint_context(symbols)
     coeff, factors = to_flint(poly, symbols, ctx).factor()
@@ -87,7 +81,7 @@ def factor_list(poly: sympy.Expr, symbols: Sequence[sympy.Symbol] | None = None)
 def cancel_fraction(numer: sympy.Expr, denom: sympy.Expr, symbols: Sequence[sympy.Symbol] | None = None):
     """``numer/denom`` in lowest terms as a pair ``(p, q)`` of polynomial expressions."""
     symbols = sorted((numer.free_symbols | denom.free_symbols), key=str) if symbols is None else list(symbols)
-    if not symbols or not HAVE_FLINT:
+    if not symbols or not flint_switch.enabled():
         p, q = sympy.fraction(sympy.cancel(numer / denom))
         return p, q
     ctx = flint_context(symbols)
@@ -108,7 +102,7 @@ def fraction_factors(value: sympy.Expr, orient_at: sympy.Rational | None = None)
     ``content``).
     """
     symbols = sorted(value.free_symbols, key=str)
-    if HAVE_FLINT and symbols:
+    if flint_switch.enabled() and symbols:
         ctx = flint_context(symbols)
         fraction = _to_flint_fraction(value, {s: g for s, g in zip(symbols, ctx.gens())}, ctx)
         if fraction is not None:
@@ -123,7 +117,7 @@ def fraction_factors(value: sympy.Expr, orient_at: sympy.Rational | None = None)
                 oriented = []
                 for base, mult in factors:
                     if orient_at is not None:
-                        point = [_flint.fmpq(int(orient_at.p), int(orient_at.q))] * len(symbols)
+                        point = [flint_switch.lib().fmpq(int(orient_at.p), int(orient_at.q))] * len(symbols)
                         if base(*point) < 0:
                             base = -base
                             content = content * (-1) ** int(mult)
@@ -160,7 +154,7 @@ def _to_flint_fraction(expr, gens, ctx):
         return gens[expr], ctx.from_dict({(0,) * ctx.nvars(): 1})
     if expr.is_Rational:
         one = (0,) * ctx.nvars()
-        return (ctx.from_dict({one: _flint.fmpq(int(expr.p), int(expr.q))}) if expr != 0 else ctx.from_dict({}),
+        return (ctx.from_dict({one: flint_switch.lib().fmpq(int(expr.p), int(expr.q))}) if expr != 0 else ctx.from_dict({}),
                 ctx.from_dict({one: 1}))
     if expr.is_Add or expr.is_Mul:
         parts = [_to_flint_fraction(arg, gens, ctx) for arg in expr.args]

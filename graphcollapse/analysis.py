@@ -131,7 +131,9 @@ def collect(system) -> Analysis:
             explanation=st.explanation[k],
             growth_constant=system.growth_constant(k),
         ))
-    notes = list(rec.notes)
+    notes = list(rec.notes) + list(system.notes)
+    if pred is not None:
+        notes += [n for n in pred.notes if n not in notes]
     if rec.asymptotic and ASYMPTOTIC_NOTE not in notes:
         notes.append(ASYMPTOTIC_NOTE)
     if system.arithmetic == "float":
@@ -139,5 +141,8 @@ def collect(system) -> Analysis:
     if graph.free_symbols:
         notes.append("symbolic weights: verdicts and slopes hold where no symbolic weight vanishes; "
                      "the predicate gives the exact condition")
+    if system.region is not None:
+        where = pred.region_text if pred is not None else str(system.region)
+        notes.append(f"valid region of the symbols: {where}")
     return Analysis(graph, system.estimator, rec, system.topology, st, tuple(models), pred, tuple(notes),
                     arithmetic=system.arithmetic_label)

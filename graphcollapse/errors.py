@@ -76,7 +76,7 @@ class ComputationError(GraphCollapseError, ArithmeticError):
     """The input is valid, but the mathematics has no answer of the requested kind."""
 
 
-class SingularSystemError(ComputationError):
+class SingularSystemError(ComputationError, ZeroDivisionError):
     """A linear system is singular (certified, not an unlucky evaluation point)."""
 
 

@@ -38,6 +38,7 @@ Examples
 
 from __future__ import annotations
 
+import dataclasses
 from functools import cached_property
 from typing import Any, Mapping
 
@@ -45,13 +46,15 @@ import numpy as np
 import sympy
 
 from graphcollapse.analysis import Analysis, collect
-from graphcollapse.errors import InputError, NotSemisimpleError, guarded
+from graphcollapse.errors import InputError, NotSemisimpleError, UndecidedError, UnsupportedError, guarded
 from graphcollapse.estimators import estimator_for
 from graphcollapse.graph import InteractionGraph
 from graphcollapse.solvers.growth import cesaro_slopes, geometric_constant, growth_rates
 from graphcollapse.solvers.limits import limits as solve_limits
-from graphcollapse.solvers.predicate import collapse_predicate
-from graphcollapse.solvers.results import GrowthRates
+from graphcollapse.numbers.forms import tidy
+from graphcollapse.numbers.regions import decide
+from graphcollapse.solvers.predicate import collapse_predicate, valid_region
+from graphcollapse.solvers.results import GrowthRates, Limits
 from graphcollapse.solvers.stability import stability
 from graphcollapse.topology import Topology
 from graphcollapse.verdict import theorem_a
@@ -104,6 +107,8 @@ class System:
         self.arithmetic = arithmetic
         self.dps = dps
         self._spec = None if estimator is None else dict(estimator)
+        #: Statements the analysis must carry (e.g. why the predicate is missing).
+        self.notes: list[str] = []
 
     def __repr__(self) -> str:
         return f"<System {self.graph!r} under {self.estimator.describe()}, {self.arithmetic}>"
@@ -146,10 +151,35 @@ class System:
 
     # -------------------------------------------------------------- answers
     @cached_property
+    def region(self):
+        """The valid region of the symbols (weights in [0, 1], sizes positive, the estimator's own
+        constraints), or ``None`` without symbols."""
+        if not self.graph.is_exact:
+            return None
+        region = valid_region(self.graph, self.estimator.constraints())
+        return region if region.symbols else None
+
+    @cached_property
+    def interior_point(self) -> dict:
+        """An exact point of the valid region where no symbolic weight vanishes (empty if none is known).
+
+        Symbolic results are written with every factor positive there.
+        """
+        if self.region is None:
+            return {}
+        weights = [w for w in (*self.graph.weights, *self.graph.real) if w.free_symbols]
+        decision = decide(self.region.constraints + tuple((w, "!=") for w in weights), self.region.symbols)
+        return dict(decision.witness) if decision.feasible else {}
+
+    @cached_property
     def limits(self):
         """``L_k = lim E_k(t)`` per model (``None`` where unbounded), in :attr:`arithmetic`."""
-        return solve_limits(self.recurrence, topology=self.topology, bounded=self.stability.bounded,
-                            arithmetic=self.arithmetic, dps=self.dps)
+        values = solve_limits(self.recurrence, topology=self.topology, bounded=self.stability.bounded,
+                              arithmetic=self.arithmetic, dps=self.dps)
+        if self.arithmetic != "exact" or not self.recurrence.symbols:
+            return values
+        return Limits([None if v is None else tidy(v, at=self.interior_point) for v in values], ids=values.ids,
+                      arithmetic=values.arithmetic, method=values.method)
 
     @cached_property
     def slopes(self) -> GrowthRates:
@@ -198,7 +228,12 @@ class System:
         rec = self.recurrence
         if not self.graph.free_symbols or not (rec.is_kronecker and rec.is_identity_propagation):
             return None
-        return collapse_predicate(self.graph, self._spec)
+        try:
+            result = collapse_predicate(self.graph, self._spec)
+        except (UnsupportedError, UndecidedError) as err:
+            self.notes.append(f"no collapse predicate: {err}; verdicts and limits hold on the generic support")
+            return None
+        return _oriented(result, self.interior_point)
 
     # --------------------------------------------------------- trajectories
     def trajectory(self, generations: int) -> tuple[tuple, ...]:
@@ -250,6 +285,16 @@ class System:
     def bounded_models(self) -> np.ndarray:
         """Positions of the models whose error stays bounded."""
         return np.flatnonzero(self.stability.bounded)
+
+
+def _oriented(result, point):
+    """The predicate with its limits written positive at an interior point of the region."""
+    def orient(value):
+        if isinstance(value, sympy.Piecewise):
+            return sympy.Piecewise(*[(orient(v), c) for v, c in value.args])
+        return tidy(value, at=point) if isinstance(value, sympy.Expr) and value.free_symbols else value
+
+    return dataclasses.replace(result, limits=tuple(orient(v) for v in result.limits))
 
 
 @guarded

@@ -35,6 +35,7 @@ import sympy
 
 from graphcollapse.errors import InputError
 from graphcollapse.graph import InteractionGraph
+from graphcollapse.numbers.domain import sign
 from graphcollapse.numbers.parse import to_exact
 from graphcollapse.operator.recurrence import Recurrence
 
@@ -88,6 +89,18 @@ class Estimator(ABC):
     def recurrence(self) -> Recurrence:
         """The second-moment recursion of this estimator on the graph."""
 
+    def constraints(self) -> list[tuple[sympy.Expr, str]]:
+        """Constraints the estimator puts on the graph's symbols (``(expr, op)`` comparing with 0).
+
+        Default: every symbolic numeric parameter is positive.  Estimators add
+        their own (OLS: every count that feeds a fit is ``≥ d + 2``).
+        """
+        out = []
+        for value in self.parameters.values():
+            if isinstance(value, sympy.Expr) and value.free_symbols:
+                out.append((value, ">"))
+        return out
+
     def kernel_path(self) -> str:
         """The kernel that simulates this specification (``"module:Class"``).
 
@@ -115,7 +128,7 @@ class Estimator(ABC):
 
     def positive(self, key: str, default: Any = None) -> sympy.Expr:
         value = self.value(key, default, required=True)
-        if not value.free_symbols and not value.is_positive:
+        if not value.free_symbols and sign(value) <= 0:
             raise InputError(f"estimator {self.name!r}: {key} must be positive, got {value}")
         return value
 

@@ -21,6 +21,7 @@ import numpy as np
 import sympy
 
 from graphcollapse.errors import InputError
+from graphcollapse.numbers.domain import sign
 from graphcollapse.numbers.parse import to_exact
 from graphcollapse.operator.recurrence import Recurrence
 from graphcollapse.estimators.base import Estimator, register
@@ -56,7 +57,7 @@ class Generic(Estimator):
             value = to_exact(raw, symbols, where=f"estimator 'generic' {key}")
             values = [value] * g.K
         for i, v in zip(g.ids, values):
-            if not v.free_symbols and not v.is_positive:
+            if not v.free_symbols and sign(v) <= 0:
                 raise InputError(f"estimator 'generic' {key} of {i!r} must be positive, got {v}")
         return values
 

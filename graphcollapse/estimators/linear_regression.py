@@ -106,18 +106,29 @@ class LinearRegression(Estimator):
         if matrix != matrix.T or (not matrix.free_symbols and not matrix.is_positive_definite):
             raise InputError(f"estimator {self.name!r}: design_covariance must be symmetric positive definite")
 
+    def constraints(self):
+        """Positive parameters, and every symbolic count that feeds an OLS fit at least ``d + 2``."""
+        d = self.parameters["d"]
+        self.recurrence()  # records the counts the fits use
+        return super().constraints() + [(count - d - 2, ">=") for count in dict.fromkeys(self._symbolic_counts)]
+
     def _count(self, value, d, where: str):
         """A sample count that feeds an OLS fit: it must be at least d + 2."""
         if value is None:
             raise InputError(f"{where}: {self.name} needs this sample count")
+        if (value - d - 2).free_symbols:
+            self.__dict__.setdefault("_symbolic_counts", []).append(value)
         if not (value - d - 2).free_symbols and value - d - 2 < 0:
             raise InputError(
                 f"{where}: {value} samples for an OLS fit in d = {d}; at least d + 2 = {d + 2} are needed "
                 f"(the expected risk is infinite below that)")
         return value
 
+    _symbolic_counts: list = []
+
     def recurrence(self) -> Recurrence:
         g = self.graph
+        self._symbolic_counts = []
         if not g.is_exact:
             raise InputError(f"graph {g.name!r}: {self.name} needs an exact graph (rational weights, counts)")
         d, sigma2 = self.parameters["d"], self.parameters["sigma2"]

@@ -44,6 +44,7 @@ import scipy.sparse as sp
 import sympy
 
 from graphcollapse.errors import GraphCollapseError, InputError
+from graphcollapse.numbers.domain import NumberDomain
 from graphcollapse.numbers.parse import to_exact
 
 __all__ = ["InteractionGraph", "ModelSpec", "EdgeSpec", "MIXING_RULES", "FLOAT_SUM_TOLERANCE", "DEFAULT_ESTIMATOR"]
@@ -247,6 +248,18 @@ class InteractionGraph:
             found |= value.free_symbols
         return found
 
+    @property
+    def free_symbols_all(self) -> set[sympy.Symbol]:
+        """Declared symbols that occur anywhere: weights, sizes, counts and variances."""
+        if not self.is_exact:
+            return set()
+        found = set(self.free_symbols)
+        for values in (self.n, self.n0, self.n_real, self.sigma2, self.edge_n):
+            for value in values or ():
+                if value is not None:
+                    found |= value.free_symbols
+        return found
+
     def weight_matrix(self) -> sympy.ImmutableSparseMatrix:
         """``W`` as a SymPy matrix (exact graphs only).
 
@@ -383,17 +396,31 @@ class InteractionGraph:
             mapping[by_name[name]] = to_exact(value, by_name, where=f"value of {name}")
         remaining = tuple(s for s in self.symbols if s not in mapping)
 
+        everything = [v for values in (self.weights, self.real, self.n, self.n0, self.n_real, self.sigma2,
+                                       self.edge_n) if values is not None for v in values if v is not None]
+        domain = NumberDomain.from_expressions([v.xreplace(mapping) for v in everything], remaining)
+
         def sub(values):
             if values is None:
                 return None
-            return tuple(None if v is None else sympy.nsimplify(v.xreplace(mapping)) if v.has(sympy.Float)
-                         else sympy.cancel(v.xreplace(mapping)) if v.free_symbols else v for v in values)
+            return tuple(None if v is None else domain.canonical(v.xreplace(mapping)) for v in values)
 
+        shown = ", ".join(f"{k} = {v}" for k, v in mapping.items())
+        weights, real = sub(self.weights), sub(self.real)
+        for label, value in [*((f"edge {e.source}->{e.target} weight", w) for e, w in zip(self.edges, weights)),
+                             *((f"model {i!r} real", r) for i, r in zip(self.ids, real))]:
+            if not value.free_symbols and (domain.sign(value) < 0 or domain.sign(value - 1) > 0):
+                raise InputError(f"graph {self.name!r}: {shown} puts the {label} at {value}, outside [0, 1]")
+        for field in ("n", "n0", "n_real", "sigma2", "edge_n"):
+            for value in sub(getattr(self, field)) or ():
+                if value is not None and not value.free_symbols and domain.sign(value) < (0 if field in ("n_real", "edge_n") else 1):
+                    raise InputError(f"graph {self.name!r}: {shown} makes a {field.replace('edge_n', 'sample count')} "
+                                     f"equal to {value}, not positive")
         estimator = _subs_in_spec(self.estimator, by_name, mapping)
         return InteractionGraph(
             name=self.name, mixing=self.mixing, symbols=remaining, estimator=estimator, ids=self._ids,
-            K=self.K, sources=self.sources, targets=self.targets, weights=sub(self.weights),
-            real=sub(self.real), n=sub(self.n), n0=sub(self.n0), n_real=sub(self.n_real),
+            K=self.K, sources=self.sources, targets=self.targets, weights=weights,
+            real=real, n=sub(self.n), n0=sub(self.n0), n_real=sub(self.n_real),
             sigma2=sub(self.sigma2), edge_n=sub(self.edge_n), is_exact=True)
 
     def _replace(self, **changes) -> "InteractionGraph":

@@ -16,7 +16,6 @@ Examples
 
 from __future__ import annotations
 
-import keyword
 from typing import Any, Iterable, Mapping
 
 import numpy as np
@@ -24,11 +23,10 @@ import sympy
 
 from graphcollapse.errors import InputError
 from graphcollapse.graph.core import DEFAULT_ESTIMATOR, MIXING_RULES, InteractionGraph
-from graphcollapse.numbers.parse import to_exact
+from graphcollapse.numbers.domain import NumberDomain
+from graphcollapse.numbers.parse import check_name, to_exact
 
-__all__ = ["from_dict", "declare_symbols", "RESERVED_NAMES", "validated"]
-
-RESERVED_NAMES = {"sqrt", "Rational", "oo", "t", "z"}
+__all__ = ["from_dict", "declare_symbols", "validated"]
 _TOP_KEYS = {"name", "mixing", "symbols", "estimator", "models", "edges"}
 _MODEL_KEYS = {"id", "n", "n0", "real", "n_real", "sigma2"}
 _EDGE_KEYS = {"from", "to", "weight", "n"}
@@ -39,12 +37,7 @@ def declare_symbols(names: Iterable[Any]) -> dict[str, sympy.Symbol]:
     if isinstance(names, (str, bytes)) or not isinstance(names, Iterable):
         raise InputError('"symbols" must be a list of names')
     for name in names:
-        if isinstance(name, sympy.Symbol):
-            name = name.name
-        if not isinstance(name, str) or not name.isidentifier() or keyword.iskeyword(name):
-            raise InputError(f"symbol {name!r}: not a valid name")
-        if name in RESERVED_NAMES:
-            raise InputError(f"symbol {name!r}: reserved name, choose another")
+        name = check_name(name, "symbol")
         if name in symbols:
             raise InputError(f"symbol {name!r}: declared twice")
         symbols[name] = sympy.Symbol(name, real=True)
@@ -137,23 +130,50 @@ def _exact_or_none(value, symbols, where):
     return None if value is None else to_exact(value, symbols, where=where)
 
 
-def _check_size(value, where, *, allow_zero=False):
-    """Given sample sizes must be positive integers (symbols are assumed positive)."""
-    if value is None or value.free_symbols:
-        return
-    if not value.is_Integer or value < 0 or (value == 0 and not allow_zero):
-        raise InputError(f"{where} must be a positive integer, got {value}")
+class _Exact:
+    """The graph's number domain: one exact field for all its values, so every decision is exact.
+
+    Values are parsed first, the field of all of them is built once, and then
+    sums, signs and zero tests are decided there; stored values take the
+    field's canonical spelling (``1/(1+sqrt(2))`` is stored as ``-1 + sqrt(2)``,
+    a disguised zero as ``0``).
+    """
+
+    def __init__(self, values, symbols):
+        self.domain = NumberDomain.from_expressions([v for v in values if v is not None], symbols)
+
+    def canon(self, value):
+        if value is None or value.is_Rational:
+            return value
+        return self.domain.canonical(value)
+
+    def is_zero(self, value) -> bool:
+        if value.is_Rational:
+            return value == 0
+        return self.domain.is_zero(value)
+
+    def negative(self, value) -> bool:
+        """A constant below zero (symbolic values are constrained by the valid region instead)."""
+        if value is None or value.free_symbols:
+            return False
+        return bool(value < 0) if value.is_Rational else self.domain.sign(value) < 0
+
+    def check_size(self, value, where, *, allow_zero=False):
+        """Given sample sizes must be positive integers (symbols are assumed positive)."""
+        if value is None or value.free_symbols:
+            return
+        value = self.canon(value)
+        if not value.is_Integer or value < 0 or (value == 0 and not allow_zero):
+            raise InputError(f"{where} must be a positive integer, got {value}")
+
+    def check_positive(self, value, where):
+        if value is None or value.free_symbols:
+            return
+        if (value <= 0) if value.is_Rational else self.domain.sign(value) <= 0:
+            raise InputError(f"{where} must be positive, got {value}")
 
 
-def _check_positive(value, where):
-    if value is None or value.free_symbols:
-        return
-    if not value.is_positive:
-        raise InputError(f"{where} must be positive, got {value}")
-
-
-def _is_zero(value) -> bool:
-    return value == 0 or (bool(value.free_symbols) and sympy.cancel(value) == 0)
+_MODEL_FIELDS = ("n", "n0", "real", "n_real", "sigma2")
 
 
 def _assemble(name, mixing, symbols, estimator, ids, raw_models, raw_edges) -> InteractionGraph:
@@ -163,48 +183,52 @@ def _assemble(name, mixing, symbols, estimator, ids, raw_models, raw_edges) -> I
     for k, j in order:
         by_target[k].append((j, raw_edges[(k, j)]))
 
+    # Parse every value first: the graph's number field is the field of all of them.
+    parsed_models = [{key: _exact_or_none(model.get(key), symbols, f"model {ids[k]!r} {key}") for key in _MODEL_FIELDS}
+                     for k, model in enumerate(raw_models)]
+    parsed_edges = {key: (_exact_or_none(edge.get("weight"), symbols, f"edge {ids[key[1]]}->{ids[key[0]]} weight"),
+                          _exact_or_none(edge.get("n"), symbols, f"edge {ids[key[1]]}->{ids[key[0]]} n"))
+                    for key, edge in raw_edges.items()}
+    exact = _Exact([v for m in parsed_models for v in m.values()] + [v for pair in parsed_edges.values() for v in pair],
+                   tuple(symbols.values()))
+
     weights: dict[tuple[int, int], sympy.Expr] = {}
     edge_counts: dict[tuple[int, int], sympy.Expr | None] = {}
     n_out, n0_out, real_out, n_real_out, sigma_out = [], [], [], [], []
-    for k, model in enumerate(raw_models):
+    for k, values in enumerate(parsed_models):
         label = f"model {ids[k]!r}"
-        n = _exact_or_none(model.get("n"), symbols, f"{label} n")
-        n0 = _exact_or_none(model.get("n0"), symbols, f"{label} n0")
-        real = _exact_or_none(model.get("real"), symbols, f"{label} real")
-        n_real = _exact_or_none(model.get("n_real"), symbols, f"{label} n_real")
-        sigma2 = _exact_or_none(model.get("sigma2"), symbols, f"{label} sigma2")
-        _check_size(n, f"{label}: n")
-        _check_size(n0, f"{label}: n0")
-        _check_size(n_real, f"{label}: n_real", allow_zero=True)
-        _check_positive(sigma2, f"{label}: sigma2")
+        n, n0, real, n_real, sigma2 = (exact.canon(values[key]) for key in _MODEL_FIELDS)
+        exact.check_size(n, f"{label}: n")
+        exact.check_size(n0, f"{label}: n0")
+        exact.check_size(n_real, f"{label}: n_real", allow_zero=True)
+        exact.check_positive(sigma2, f"{label}: sigma2")
         incoming = []
-        for j, edge in by_target[k]:
+        for j, _edge in by_target[k]:
             elabel = f"edge {ids[j]}->{ids[k]}"
-            weight = _exact_or_none(edge.get("weight"), symbols, f"{elabel} weight")
-            count = _exact_or_none(edge.get("n"), symbols, f"{elabel} n")
-            _check_size(count, f"{elabel}: n", allow_zero=True)
-            if weight is not None and not weight.free_symbols and weight < 0:
+            weight, count = (exact.canon(v) for v in parsed_edges[(k, j)])
+            exact.check_size(count, f"{elabel}: n", allow_zero=True)
+            if exact.negative(weight):
                 raise InputError(f"{elabel}: negative weight {weight}")
             incoming.append((j, elabel, weight, count))
-        if real is not None and not real.free_symbols and real < 0:
+        if exact.negative(real):
             raise InputError(f"{label}: negative real-data weight {real}")
 
         if mixing == "pooled":
-            n, real, n_real, resolved = _resolve_pooled(label, n, real, n_real, incoming)
+            n, real, n_real, resolved = _resolve_pooled(label, n, real, n_real, incoming, exact)
         else:
-            n, real, n_real, resolved = _resolve_weighted(label, n, real, n_real, incoming)
+            n, real, n_real, resolved = _resolve_weighted(label, n, real, n_real, incoming, exact)
         for j, weight, count in resolved:
-            weights[(k, j)] = weight
-            edge_counts[(k, j)] = count
+            weights[(k, j)] = exact.canon(weight)
+            edge_counts[(k, j)] = exact.canon(count)
 
         total = real + sum((weights[(k, j)] for j, *_ in incoming), sympy.Integer(0))
-        if not _is_zero(total - 1):
-            shown = sympy.factor(total) if total.free_symbols else total
+        if not exact.is_zero(total - 1):
+            shown = exact.canon(total)
             raise InputError(f"{label}: weights sum to {shown}, not 1 (real data {real} plus its edges)")
-        n_out.append(n)
-        n0_out.append(n0 if n0 is not None else n)
-        real_out.append(real)
-        n_real_out.append(n_real)
+        n_out.append(exact.canon(n))
+        n0_out.append(n0 if n0 is not None else exact.canon(n))
+        real_out.append(exact.canon(real))
+        n_real_out.append(exact.canon(n_real))
         sigma_out.append(sigma2)
 
     sources = np.array([j for (k, j) in order], dtype=np.int64)
@@ -217,7 +241,7 @@ def _assemble(name, mixing, symbols, estimator, ids, raw_models, raw_edges) -> I
     return validated(graph)
 
 
-def _resolve_pooled(label, n, real, n_real, incoming):
+def _resolve_pooled(label, n, real, n_real, incoming, exact: _Exact):
     """Pooled mixing: weights are sample fractions ``n_kj / n_k``.
 
     Either ``n`` and the weights are given (counts follow), or the counts are
@@ -255,7 +279,7 @@ def _resolve_pooled(label, n, real, n_real, incoming):
         elif count is None and n is not None:
             count = weight * n
             count = sympy.cancel(count) if count.free_symbols else count
-        elif count is not None and not _is_zero(weight * n - count):
+        elif count is not None and not exact.is_zero(weight * n - count):
             raise InputError(f"{elabel}: weight {weight} and sample count {count} disagree (n = {n})")
         if j is None:
             real_weight, n_real = weight, count
@@ -264,7 +288,7 @@ def _resolve_pooled(label, n, real, n_real, incoming):
     return n, real_weight, n_real, resolved
 
 
-def _resolve_weighted(label, n, real, n_real, incoming):
+def _resolve_weighted(label, n, real, n_real, incoming, exact: _Exact):
     """Weighted mixing: free weights, one estimator per source with its own count."""
     if real is None:
         real = sympy.Integer(0)
@@ -277,7 +301,7 @@ def _resolve_weighted(label, n, real, n_real, incoming):
         if count is None:
             raise InputError(f"{elabel}: give a sample count \"n\" (or the model's \"n\")")
         resolved.append((j, weight, count))
-    if n_real is None and not _is_zero(real):
+    if n_real is None and not exact.is_zero(real):
         n_real = n
         if n_real is None:
             raise InputError(f"{label}: give \"n_real\" (or \"n\") for its real-data estimator")

@@ -20,11 +20,18 @@ minute.  Two observations make it cheap:
    a rigorous bound, so interpolation on a tensor grid of integer points
    recovers ``Δ`` and ``N`` *exactly* from integer solves (flint's
    ``fmpz_mat``), and one gcd per entry puts each fraction in lowest terms.
-   Nothing is probabilistic: a grid point where ``Δ`` vanishes is replaced
-   and the grid retried.
+   Nothing is probabilistic, and no evaluation point is unlucky: where
+   ``Δ`` vanishes, ``N = adj(M) B`` is still evaluated (Cayley–Hamilton on
+   the characteristic polynomial), so every grid point is usable; ``Δ``
+   interpolates to the zero polynomial exactly when ``M`` is singular, which
+   is then *certified* (:class:`~graphcollapse.errors.SingularSystemError`).
 
-Without python-flint (or when the grid would be too large) the solve falls
-back to SymPy's ``DomainMatrix`` over the fraction field, after step 1.
+Algebraic constants (``sqrt(2)`` in a weight) put the system over a number
+field ``QQ<θ>`` (or its fraction field over the symbols): it is solved by
+SymPy's ``DomainMatrix`` in the :class:`~graphcollapse.numbers.NumberDomain`
+of its entries, exactly.  Without python-flint (or when the grid would be
+too large) rational systems with symbols use ``DomainMatrix`` over their
+fraction field too, after step 1.
 
 Examples
 --------
@@ -47,7 +54,9 @@ from itertools import product
 import sympy
 from sympy.polys.matrices import DomainMatrix
 
+from graphcollapse.errors import InternalError, SingularSystemError, UnsupportedError
 from graphcollapse.numbers import flint as flint_switch
+from graphcollapse.numbers.domain import NumberDomain
 
 __all__ = ["solve_exact", "solve_stein", "stein_system", "MAX_GRID_POINTS"]
 
@@ -75,15 +84,18 @@ def solve_exact(M: sympy.MatrixBase, B: sympy.MatrixBase, *, method: str = "auto
 
     Raises
     ------
-    ZeroDivisionError
-        If ``M`` is singular.
+    SingularSystemError
+        If ``M`` is singular (decided exactly).
     """
     M = sympy.Matrix(M)
     B = sympy.Matrix(B)
     if B.rows != M.rows:
-        raise ValueError("M and B need the same number of rows")
+        raise InternalError("solve_exact: M and B need the same number of rows")
     if M.rows == 0:
         return sympy.zeros(0, B.cols)
+    domain = NumberDomain.from_expressions([x for x in M if x != 0] + [x for x in B if x != 0])
+    if not domain.is_rational:
+        return _solve_in_domain(M, B, domain)
     matrix_symbols = sorted(M.free_symbols, key=str)
     M_poly, B_scaled = _clear_row_denominators(M, B, matrix_symbols)
     B_num, B_den = _common_denominator(B_scaled)
@@ -98,7 +110,7 @@ def solve_exact(M: sympy.MatrixBase, B: sympy.MatrixBase, *, method: str = "auto
             X_stacked = _solve_interpolation(M_poly, stacked, matrix_symbols, wanted)
         if X_stacked is None:
             if method == "interpolation":
-                raise ValueError("interpolation needs python-flint and a grid below MAX_GRID_POINTS")
+                raise UnsupportedError("interpolation needs python-flint and a grid below MAX_GRID_POINTS")
             X_stacked = _solve_fraction_field(M_poly, stacked)
     out = sympy.zeros(M.rows, B.cols)
     ncol = B.cols
@@ -179,22 +191,31 @@ def _split_rhs(B_num, rhs_symbols, matrix_symbols):
 
 # -- the three kernels -----------------------------------------------------------
 
+def _solve_in_domain(M, B, domain: NumberDomain) -> sympy.Matrix:
+    """``M⁻¹ B`` by LU in the exact field of the entries (number fields and their fraction fields)."""
+    F = domain.field
+    A = DomainMatrix([[domain.convert(x) for x in M.row(i)] for i in range(M.rows)], M.shape, F)
+    R = DomainMatrix([[domain.convert(x) for x in B.row(i)] for i in range(B.rows)], B.shape, F)
+    if F.is_zero(A.det()):
+        raise SingularSystemError("singular system (its determinant is exactly zero)")
+    X = A.lu_solve(R)
+    return sympy.Matrix(B.rows, B.cols, [domain.to_sympy(x) for row in X.to_list() for x in row])
+
+
 def _solve_rational(M, B) -> sympy.Matrix:
     joint = DomainMatrix.from_Matrix(M.row_join(B)).to_field()
     A, rhs = joint[:, :M.cols], joint[:, M.cols:]
     if A.det() == A.domain.zero:
-        raise ZeroDivisionError("singular system")
+        raise SingularSystemError("singular system (its determinant is exactly zero)")
     return A.lu_solve(rhs).to_Matrix()
 
 
 def _solve_fraction_field(M, B) -> sympy.Matrix:
     joint = DomainMatrix.from_Matrix(M.row_join(B)).to_field()
     A, rhs = joint[:, :M.cols], joint[:, M.cols:]
-    try:
-        X = A.lu_solve(rhs)
-    except Exception as err:  # NonInvertibleMatrixError and friends
-        raise ZeroDivisionError("singular system") from err
-    return X.to_Matrix().applyfunc(sympy.factor_terms)
+    if A.domain.is_zero(A.det()):
+        raise SingularSystemError("singular system (its determinant is identically zero)")
+    return A.lu_solve(rhs).to_Matrix().applyfunc(sympy.factor_terms)
 
 
 def _solve_interpolation(M, B, symbols, wanted=None) -> sympy.Matrix | None:
@@ -246,20 +267,19 @@ def _solve_interpolation(M, B, symbols, wanted=None) -> sympy.Matrix | None:
     # The rigorous bounds are often twice the true degrees.  Probe the true
     # degree along each variable (the others fixed), interpolate on that
     # smaller grid, and keep the result only if it satisfies M N = Δ B as a
-    # polynomial identity; otherwise use the rigorous grid.
+    # polynomial identity with Δ ≠ 0 (then N/Δ = M⁻¹B exactly); otherwise use the rigorous grid.
     polys = None
     probed = _probe_degrees(mats, rmats, sizes, n, ncols, ctx)
-    if probed is not None and probed != [s - 1 for s in sizes]:
+    if probed != [s - 1 for s in sizes]:
         candidate = _interpolate_on_grid(mats, rmats, [d + 1 for d in probed], n, ncols, ctx)
-        if candidate is not None and _satisfies(candidate, entries, rhs, rhs_den, n, ncols, ctx):
+        if not candidate[0].is_zero() and _satisfies(candidate, entries, rhs, rhs_den, n, ncols, ctx):
             polys = candidate
     if polys is None:
         polys = _interpolate_on_grid(mats, rmats, sizes, n, ncols, ctx)
-        if polys is None:  # pragma: no cover - Δ is a nonzero polynomial; 8 shifted grids all hitting a root
-            raise ZeroDivisionError("singular system")
     delta, numerators = polys[0], polys[1:]
     if delta.is_zero():
-        raise ZeroDivisionError("singular system")
+        # Interpolated on the rigorous Cramer grid: Δ ≡ 0 is certified.
+        raise SingularSystemError("singular system (its determinant is identically zero)")
     out = sympy.zeros(n, ncols)
     for u in range(n):
         if wanted is not None and u not in wanted:
@@ -275,32 +295,19 @@ def _solve_interpolation(M, B, symbols, wanted=None) -> sympy.Matrix | None:
 
 
 def _interpolate_on_grid(mats, rmats, sizes, n, ncols, ctx):
-    """``[Δ, N entries…]`` interpolated on a tensor grid of the given sizes (shifted if Δ vanishes on it)."""
-    for attempt in range(8):
-        points = [list(range(1 + attempt * 7 + v, 1 + attempt * 7 + v + size)) for v, size in enumerate(sizes)]
-        rows = _evaluate_grid(mats, rmats, points, n, ncols)
-        if rows is not None:
-            return _interpolate(rows, points, ctx)
-    return None
+    """``[Δ, N entries…]`` interpolated on a tensor grid of the given sizes (every point usable)."""
+    points = [list(range(1 + v, 1 + v + size)) for v, size in enumerate(sizes)]
+    return _interpolate(_evaluate_grid(mats, rmats, points, n, ncols), points, ctx)
 
 
-def _probe_degrees(mats, rmats, sizes, n, ncols, ctx) -> list[int] | None:
+def _probe_degrees(mats, rmats, sizes, n, ncols, ctx) -> list[int]:
     """Degree of ``Δ`` and ``N`` along each variable, the other variables fixed at generic integers."""
     degrees = []
     nv = len(sizes)
     for v in range(nv):
-        probe_sizes = [1] * nv
-        probe_sizes[v] = sizes[v]
-        rows = None
-        for attempt in range(4):
-            points = [[101 + 37 * u + 11 * attempt] for u in range(nv)]
-            points[v] = list(range(1 + 7 * attempt, 1 + 7 * attempt + sizes[v]))
-            rows = _evaluate_grid(mats, rmats, points, n, ncols)
-            if rows is not None:
-                break
-        if rows is None:
-            return None
-        polys = _interpolate(rows, points, ctx)
+        points = [[101 + 37 * u] for u in range(nv)]
+        points[v] = list(range(1, 1 + sizes[v]))
+        polys = _interpolate(_evaluate_grid(mats, rmats, points, n, ncols), points, ctx)
         degrees.append(max(max((p.degrees()[v] for p in polys if not p.is_zero()), default=0), 0))
     return degrees
 
@@ -326,7 +333,7 @@ def _satisfies(polys, entries, rhs, rhs_den, n, ncols, ctx) -> bool:
 
 
 def _evaluate_grid(mats, rmats, points, n, ncols):
-    """Rows ``[det M, det M · (M⁻¹B) entries…]`` at every grid point (``None`` if ``det M`` vanishes)."""
+    """Rows ``[det M, adj(M) B entries…]`` at every grid point (``adj(M) B = det M · M⁻¹ B`` where M is regular)."""
     flint = flint_switch.lib()
 
     rows = []
@@ -348,10 +355,26 @@ def _evaluate_grid(mats, rmats, points, n, ncols):
             R += mat * weight(mono)
         det = A.det()
         if det == 0:
-            return None
+            Y = _adjugate_times(A, R, n)
+            rows.append([det] + [Y[i, j] for i in range(n) for j in range(ncols)])
+            continue
         X = A.solve(R) * det
         rows.append([det] + [X[i, j].p for i in range(n) for j in range(ncols)])
     return rows
+
+
+def _adjugate_times(A, R, n):
+    """``adj(A) R`` for a singular integer matrix, by Cayley–Hamilton.
+
+    With ``χ(x) = xⁿ + c_{n-1} xⁿ⁻¹ + … + c_0``, ``adj(A) = (−1)^{n−1} (Aⁿ⁻¹ + c_{n−1} Aⁿ⁻² + … + c_1 I)``,
+    applied to ``R`` by Horner's rule: ``n − 1`` matrix products, exact in the integers.
+    """
+    coeffs = [int(c) for c in A.charpoly().coeffs()]  # c_0 … c_n, c_n = 1
+    Y = R
+    for c in reversed(coeffs[1:-1]):
+        Y = A * Y + R * c
+    sign = -1 if (n - 1) % 2 else 1
+    return Y * sign
 
 
 def _interpolate(rows, points, ctx):

@@ -59,7 +59,7 @@ def as_expression(value: object) -> sympy.Expr:
     >>> as_expression(0.5)
     Traceback (most recent call last):
     ...
-    graphcollapse.errors.InputError: 0.5 is a floating-point number; convert floats to exact rationals first (graphcollapse.expressions.to_exact)
+    graphcollapse.errors.InputError: 0.5 is a floating-point number; convert floats to exact rationals first (graphcollapse.numbers.parse.to_exact)
     """
     if isinstance(value, sympy.Basic):
         return value
@@ -71,10 +71,10 @@ def as_expression(value: object) -> sympy.Expr:
         return sympy.Rational(value.numerator, value.denominator)
     if isinstance(value, float):
         raise InputError(f"{value!r} is a floating-point number; convert floats to exact rationals first "
-                         "(graphcollapse.expressions.to_exact)")
+                         "(graphcollapse.numbers.parse.to_exact)")
     if isinstance(value, str):
         # Text is never sympified: it must go through the whitelist parser.
-        raise InputError(f"{value!r} is text; parse it with graphcollapse.expressions.parse_expression first")
+        raise InputError(f"{value!r} is text; parse it with graphcollapse.numbers.parse.parse_expression first")
     raise InputError(f"expected an exact number or a SymPy expression, got {type(value).__name__}")
 
 
@@ -147,7 +147,7 @@ def _scan_power(expr: sympy.Pow) -> tuple[frozenset, frozenset]:
 def _why_not(expr: sympy.Basic) -> str:
     """The one-line reason an atom is not an exact real algebraic value."""
     if expr.is_Float:
-        return "a floating-point number; convert floats to exact rationals first (graphcollapse.expressions.to_exact)"
+        return "a floating-point number; convert floats to exact rationals first (graphcollapse.numbers.parse.to_exact)"
     if expr in (sympy.oo, -sympy.oo, sympy.zoo, sympy.nan):
         return "not a finite number"
     if expr.has(sympy.I):

@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import sympy
 
+from graphcollapse.errors import InputError
+from graphcollapse.numbers.domain import domain_of
 from graphcollapse.numbers.polys import fraction_factors
 
 __all__ = ["tidy"]
@@ -34,9 +36,28 @@ def _product(factors) -> sympy.Expr:
     return out
 
 
-def tidy(value: sympy.Expr) -> sympy.Expr:
-    """Cancel, factor, and orient factors to be positive on the parameter domain."""
+def tidy(value: sympy.Expr, at=None) -> sympy.Expr:
+    """Cancel, factor, and orient factors to be positive on the parameter domain.
+
+    ``at`` is an interior point of the valid region (a mapping from symbols to
+    rationals; symbols it does not give, and the default, take ``1/3``): each
+    factor is oriented to be positive there.
+
+    >>> a = sympy.Symbol("a", real=True)
+    >>> tidy(-1/(160*(1 - 2*a)*(3 - 5*a)), at={a: sympy.Rational(27, 50)})
+    1/(160*(3 - 5*a)*(2*a - 1))
+    """
     if not isinstance(value, sympy.Expr) or not value.free_symbols or value.has(sympy.Piecewise):
         return value
-    content, top, bottom = fraction_factors(value, orient_at=_INTERIOR)
+    try:
+        domain = domain_of([value])
+    except InputError:
+        return value  # not a rational function of its symbols (e.g. a power with exponent t): left as it is
+    if not domain.is_rational:
+        # Algebraic coefficients: the number field's canonical spelling (flint factors over QQ only).
+        return domain.canonical(value)
+    point = {s: _INTERIOR for s in value.free_symbols}
+    if at:
+        point.update({s: v for s, v in at.items() if s in point and getattr(v, "is_Rational", False)})
+    content, top, bottom = fraction_factors(value, orient_at=point)
     return content * _product(top) / _product(bottom)

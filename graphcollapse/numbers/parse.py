@@ -25,6 +25,7 @@ graphcollapse.errors.InputError: model 'A' real: unsupported expression "__impor
 from __future__ import annotations
 
 import ast
+import keyword
 import math
 from decimal import Decimal
 from fractions import Fraction
@@ -35,7 +36,7 @@ import sympy
 
 from graphcollapse.errors import InputError
 
-__all__ = ["parse_expression", "to_exact", "MAX_EXPRESSION_LENGTH", "MAX_EXPONENT"]
+__all__ = ["parse_expression", "to_exact", "check_name", "RESERVED_NAMES", "MAX_EXPRESSION_LENGTH", "MAX_EXPONENT"]
 
 #: Longest string the parser accepts (a guard against pathological input).
 MAX_EXPRESSION_LENGTH = 2000
@@ -43,6 +44,41 @@ MAX_EXPRESSION_LENGTH = 2000
 MAX_EXPONENT = 1000
 
 _BASE_FUNCTIONS: dict[str, Callable[..., sympy.Expr]] = {"sqrt": sympy.sqrt}
+
+#: Names a symbol or parameter may not take: SymPy's own names (``I``, ``E``,
+#: ``pi``, ``N``, ``S``, ``beta``, ``gamma``, ``sqrt``, ...), which a formula
+#: written out by the toolkit would read back as a constant or a function, and
+#: the names the toolkit writes itself (``t`` the generation, ``z``, ``K``).
+RESERVED_NAMES = frozenset(name for name in dir(sympy) if not name.startswith("_")) | {"t", "z", "K", "oo"}
+
+
+def check_name(name: object, what: str) -> str:
+    """A valid, unreserved name for a symbol or a parameter, or a one-line :class:`InputError`.
+
+    Examples
+    --------
+    >>> check_name("alpha", "symbol")
+    'alpha'
+    >>> check_name("E", "symbol")
+    Traceback (most recent call last):
+    ...
+    graphcollapse.errors.InputError: symbol 'E': reserved name (SymPy reads it as E), choose another
+    """
+    if isinstance(name, sympy.Symbol):
+        name = name.name
+    if not isinstance(name, str) or not name.isidentifier() or keyword.iskeyword(name) or len(name) > 64:
+        raise InputError(f"{what} {_shown(name)}: not a valid name (letters, digits and _, not a Python keyword)")
+    if name in RESERVED_NAMES:
+        meaning = getattr(sympy, name, None)
+        shown = f"SymPy reads it as {meaning}" if meaning is not None and not callable(meaning) else \
+            ("a SymPy function" if meaning is not None else "the toolkit writes it in formulas")
+        raise InputError(f"{what} {name!r}: reserved name ({shown}), choose another")
+    return name
+
+
+def _shown(name: object) -> str:
+    text = repr(name)
+    return text if len(text) <= 40 else text[:37] + "..."
 _BINARY = {
     ast.Add: lambda x, y: x + y,
     ast.Sub: lambda x, y: x - y,
@@ -234,7 +270,7 @@ def to_exact(
         frac = Fraction(repr(value))
         return sympy.Rational(frac.numerator, frac.denominator)
     if isinstance(value, str):
-        return parse_expression(value, symbols, where=where, functions=functions)
+        return _real_algebraic(parse_expression(value, symbols, where=where, functions=functions), where)
     if isinstance(value, sympy.Basic):
         unknown = {s.name for s in value.free_symbols} - set(symbols)
         if unknown:
@@ -244,8 +280,21 @@ def to_exact(
         if value.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
             raise InputError(f"{where}: {value} is not finite")
         if value.has(sympy.Float):
-            value = sympy.nsimplify(value, rational=True)
-        return value
+            # A SymPy Float means its decimal digits, as a Python float means its shortest repr.
+            value = value.xreplace({f: sympy.Rational(str(f)) for f in value.atoms(sympy.Float)})
+        return _real_algebraic(value, where)
     if hasattr(value, "item") and callable(value.item):  # numpy scalar
         return to_exact(value.item(), symbols, where=where, functions=functions)
     raise InputError(f"{where}: expected a number or a formula, got {type(value).__name__}")
+
+
+def _real_algebraic(value: sympy.Expr, where: str) -> sympy.Expr:
+    """``value`` if it is a rational function of the symbols with real algebraic coefficients."""
+    from graphcollapse.numbers.algebraic import scan
+
+    try:
+        scan(value)
+    except InputError as err:
+        raise InputError(f"{where}: {err}") from None
+    return value
+

@@ -92,16 +92,18 @@ def cancel_fraction(numer: sympy.Expr, denom: sympy.Expr, symbols: Sequence[symp
     return from_flint(p, symbols), from_flint(q, symbols)
 
 
-def fraction_factors(value: sympy.Expr, orient_at: sympy.Rational | None = None):
+def fraction_factors(value: sympy.Expr, orient_at=None):
     """A rational expression in lowest terms, factored: ``(content, numerator factors, denominator factors)``.
 
     ``value == content * Π f**m (numerator) / Π g**m (denominator)``; the
     factors are primitive polynomials with integer coefficients, sorted by
-    degree.  With ``orient_at``, every factor is negated where needed to be
-    positive when all symbols equal ``orient_at`` (the sign moves into
-    ``content``).
+    degree.  With ``orient_at`` (a rational for every symbol, or a mapping
+    from symbols to rationals), every factor is negated where needed to be
+    positive at that point (the sign moves into ``content``).
     """
     symbols = sorted(value.free_symbols, key=str)
+    if orient_at is not None and not isinstance(orient_at, dict):
+        orient_at = {s: orient_at for s in symbols}
     if flint_switch.enabled() and symbols:
         ctx = flint_context(symbols)
         fraction = _to_flint_fraction(value, {s: g for s, g in zip(symbols, ctx.gens())}, ctx)
@@ -117,7 +119,7 @@ def fraction_factors(value: sympy.Expr, orient_at: sympy.Rational | None = None)
                 oriented = []
                 for base, mult in factors:
                     if orient_at is not None:
-                        point = [flint_switch.lib().fmpq(int(orient_at.p), int(orient_at.q))] * len(symbols)
+                        point = [flint_switch.lib().fmpq(int(orient_at[s].p), int(orient_at[s].q)) for s in symbols]
                         if base(*point) < 0:
                             base = -base
                             content = content * (-1) ** int(mult)
@@ -135,8 +137,8 @@ def fraction_factors(value: sympy.Expr, orient_at: sympy.Rational | None = None)
         oriented = []
         for base, mult in factors:
             if orient_at is not None:
-                at = base.xreplace({s: orient_at for s in symbols})
-                if at.is_number and at < 0:
+                at = base.xreplace(orient_at)
+                if at.is_Rational and at < 0:
                     base = sympy.expand(-base)
                     content = content * (-1) ** int(mult)
             oriented.append((base, int(mult)))

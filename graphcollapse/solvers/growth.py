@@ -41,7 +41,8 @@ import numpy as np
 import scipy.sparse as sp
 import sympy
 
-from graphcollapse.errors import InputError, NotSemisimpleError
+from graphcollapse.errors import InputError, NotSemisimpleError, SingularSystemError
+from graphcollapse.numbers.domain import canonical, is_zero
 from graphcollapse.operator.recurrence import Recurrence, rows_to_matrix
 from graphcollapse.solvers.results import GrowthRates
 from graphcollapse.topology import Topology
@@ -165,11 +166,11 @@ def growth_rates(rec: Recurrence, *, topology: Topology | None = None) -> tuple:
         u = phase_absorption(rec, top, c)
         for k in range(K):
             mass = sum((v**2 for v in u[k]), zero)
-            if mass != 0:
+            if (not is_zero(mass)) if exact else mass != 0:
                 slopes[k] = slopes[k] + period * mass * weight
     method = "phase absorption and stationary distributions of the closed classes (Theorem B)"
     if exact:
-        return GrowthRates([tidy(s) if s.free_symbols else sympy.simplify(s) for s in slopes], ids=rec.ids,
+        return GrowthRates([tidy(s) if s.free_symbols else canonical(s) for s in slopes], ids=rec.ids,
                            arithmetic="symbolic" if rec.symbols else "exact rational", method=method)
     return GrowthRates([float(s) for s in slopes], ids=rec.ids, arithmetic="float", method=method)
 
@@ -196,23 +197,19 @@ def cesaro_slopes(rec: Recurrence, models: Sequence[int]) -> dict[int, sympy.Exp
     dict
         Model position to exact slope ``tr(T (P D)_kk)``.
     """
-    from graphcollapse.linalg.domain import to_field_matrix
+    from graphcollapse.linalg.domain import determinant, nullspace, solve
 
     index, rows, noise, _ = rec.vech_system(models)
     size = len(index)
     L = rows_to_matrix(rows, size)
-    gap = to_field_matrix(L - sympy.eye(size))
-    right = gap.nullspace().transpose()          # columns span ker(L - I)
-    left = gap.transpose().nullspace().transpose()  # columns span ker((L - I)ᵀ)
-    if right.shape[1] == 0:
+    gap = L - sympy.eye(size)
+    right_m = nullspace(gap)          # columns span ker(L - I)
+    left_m = nullspace(gap.T)         # columns span ker((L - I)ᵀ)
+    if right_m.cols == 0:
         return {k: sympy.Integer(0) for k in index.models}
-    right_m = right.to_Matrix()
-    left_m = left.to_Matrix()
     gram = left_m.T * right_m
-    if to_field_matrix(gram).det() == 0:
+    if determinant(gram) == 0:  # canonical: exactly zero
         raise NotSemisimpleError("eigenvalue 1 of the operator has a Jordan block")
-    from graphcollapse.linalg.domain import solve
-
     projected = right_m * solve(gram, left_m.T * sympy.Matrix(noise))
     forms = rec.vech_trace(index)
     return {k: tidy(sympy.cancel(sum((w * projected[u] for u, w in forms[k].items()), sympy.Integer(0))))
@@ -242,20 +239,18 @@ def geometric_constant(rec: Recurrence, models: Sequence[int], k: int, rho) -> s
     z = info.charpoly.gen
     if sympy.rem(info.charpoly.as_expr(), (z - rho) ** 2, z) == 0:
         return None  # ρ is a root (it is the dominant one) but not a simple one
-    from graphcollapse.linalg.domain import solve, to_field_matrix
+    from graphcollapse.linalg.domain import nullspace, solve
 
     try:
         fixed = solve(sympy.eye(size) - L, sympy.Matrix(noise))
-    except ZeroDivisionError:
+    except SingularSystemError:
         return None
-    shift = to_field_matrix(L - rho * sympy.eye(size))
-    right = shift.nullspace().to_Matrix()
-    left = shift.transpose().nullspace().to_Matrix()
-    if right.rows != 1 or left.rows != 1:
+    shift = L - rho * sympy.eye(size)
+    v, u = nullspace(shift), nullspace(shift.T)
+    if v.cols != 1 or u.cols != 1:
         return None
-    v, u = right.T, left.T
     scale = (u.T * v)[0, 0]
     y = sympy.Matrix(initial) - fixed
     form = rec.vech_trace(index)[k]
     trace_v = sum((w * v[i] for i, w in form.items()), sympy.Integer(0))
-    return sympy.nsimplify(trace_v * (u.T * y)[0, 0] / scale, rational=True)
+    return canonical(trace_v * (u.T * y)[0, 0] / scale)

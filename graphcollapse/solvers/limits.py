@@ -40,6 +40,7 @@ from graphcollapse.linalg.exact_solve import solve_exact, solve_stein
 from graphcollapse.operator.recurrence import Recurrence
 from graphcollapse.solvers.results import Limits
 from graphcollapse.topology import Topology
+from graphcollapse.numbers.domain import canonical
 from graphcollapse.numbers.forms import tidy
 
 __all__ = ["limits", "limit_covariance"]
@@ -133,7 +134,7 @@ def _mpmath_limits(rec: Recurrence, top: Topology, bounded, dps: int) -> tuple:
 def _tidy(value: sympy.Expr) -> sympy.Expr:
     if value.free_symbols:
         return tidy(value)
-    return sympy.nsimplify(value, rational=True) if value.has(sympy.Float) else value
+    return canonical(value)
 
 
 def limit_covariance(rec: Recurrence, *, topology: Topology | None = None, bounded: Sequence[bool] | None = None,

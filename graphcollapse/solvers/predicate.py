@@ -1,24 +1,33 @@
-"""The exact collapse predicate over symbolic weights.
+"""The exact collapse predicate over symbolic weights, and the limit where a model does not collapse.
 
 With ``M = I`` whether model ``k`` collapses depends only on the support of
-``W`` and ``r`` (Theorem A), and with symbolic weights the support depends
-on which weight expressions vanish.  Every weight factors into irreducible
-polynomials (*atoms*); a weight vanishes iff one of its atoms does.  For
-each pattern of vanishing atoms we
+``W`` and ``r`` (Theorem A), and with symbolic weights the support depends on
+which weights vanish.  Every weight factors, over the graph's number field,
+into irreducible polynomials (*atoms*); a weight vanishes iff one of its atoms
+does.  The predicate is decided exactly:
 
-1. decide whether the pattern is possible with every weight in ``[0, 1]``
-   (solve the vanishing atoms exactly, then look for a rational point of the
-   remaining symbols in ``(0, 1)`` where the other atoms do not vanish and
-   every weight lies in ``[0, 1]``);
-2. evaluate Theorem A on that support;
-
-and minimise the resulting Boolean function (impossible patterns are
-"don't care") into disjunctive normal form over ``Eq(atom, 0)`` and
-``Ne(atom, 0)``.  The limit valid where a model does not collapse is the
-generic closed form wherever its whole generic upstream set stays bounded
-(the limit is a rational function continuous wherever the restricted
-operator has spectral radius below 1), and is recomputed on the
-substituted graph elsewhere; the pieces come back as a ``Piecewise``.
+1. The **valid region** is every weight (and real-data weight) in ``[0, 1]``,
+   every symbolic sample size and variance positive (and what the estimator
+   adds, e.g. OLS counts ``≥ d + 2``).
+2. **Support patterns** — which atoms vanish — are enumerated depth first,
+   and each partial pattern intersected with the valid region is decided by
+   :func:`graphcollapse.numbers.decide` (exact real root isolation for one
+   symbol, z3's complete nonlinear real arithmetic for several): an
+   infeasible partial pattern prunes its whole subtree.  Every feasible
+   pattern comes with an exact witness point; a pattern the decision
+   procedure cannot settle is kept and reported as *undecided*, never
+   dropped.
+3. On each pattern Theorem A gives the verdict; the per-model Boolean
+   function is minimised (infeasible patterns are "don't care") into a DNF
+   over ``Eq(atom, 0)`` / ``Ne(atom, 0)``.
+4. The **limit** where a model does not collapse is the generic closed form
+   wherever its generic upstream set stays bounded (the limit is a rational
+   function continuous wherever the restricted operator has spectral radius
+   below 1); elsewhere it is recomputed on the graph with the vanishing atoms
+   solved for a symbol they are linear in (a pattern whose atoms are not
+   linear in any symbol keeps an undecided limit, and says so).  The pieces
+   come back as a ``Piecewise`` whose conditions hold inside the valid region,
+   which :attr:`CollapsePredicate.region` states.
 
 Examples
 --------
@@ -30,33 +39,36 @@ Examples
 Eq(a, 0)
 >>> result.limits[0]
 1/(a*(2 - a))
+>>> result.region_text
+'0 <= a <= 1'
 """
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass
-from fractions import Fraction
+from typing import Any, Mapping
 
 import numpy as np
 import scipy.sparse as sp
 import sympy
 from sympy.logic.boolalg import SOPform
 
-from graphcollapse.errors import InputError
+from graphcollapse.errors import InputError, UndecidedError, UnsupportedError
 from graphcollapse.graph import InteractionGraph
-from graphcollapse.topology import collapsing_support
+from graphcollapse.numbers.domain import NumberDomain
+from graphcollapse.numbers.factor import factor_irreducible
+from graphcollapse.numbers.regions import Region, decide, interval_region
+from graphcollapse.topology import Topology, collapsing_support
 
-__all__ = ["CollapsePredicate", "collapse_predicate", "MAX_ATOMS"]
+__all__ = ["CollapsePredicate", "collapse_predicate", "valid_region", "holds_at", "MAX_ATOMS"]
 
-#: Patterns grow as 2**atoms; beyond this the predicate is refused with a clear message.
+#: Patterns grow as 2**atoms (pruned by feasibility); beyond this many atoms the predicate is refused.
 MAX_ATOMS = 14
-_SAMPLE_POINTS = [Fraction(1, 3), Fraction(2, 7), Fraction(3, 5), Fraction(5, 11), Fraction(7, 9), Fraction(1, 2)]
 
 
 @dataclass(frozen=True)
 class CollapsePredicate:
-    """Per model, exactly when it collapses, and its limit elsewhere.
+    """Per model, exactly when it collapses, and its limit elsewhere, inside :attr:`region`.
 
     Attributes
     ----------
@@ -66,33 +78,81 @@ class CollapsePredicate:
         ``True``/``False`` or a DNF over ``Eq``/``Ne`` of atoms, per model.
     limits : tuple
         ``Piecewise`` (or a single expression) valid where the model does not
-        collapse; ``None`` if it always collapses.
+        collapse; ``None`` if it always collapses.  A piece whose limit could
+        not be put in closed form holds ``nan`` (see :attr:`notes`).
     patterns : int
-        Number of possible vanishing patterns examined.
+        Number of support patterns that occur (feasible or undecided).
+    region : Region
+        The valid parameter region the predicates and limits hold on.
+    witnesses : tuple of dict
+        An exact point of each feasible pattern (in pattern order).
+    undecided : tuple of dict
+        Patterns (``{atom: vanishes}``) whose feasibility could not be decided;
+        they are kept in the predicates.
+    method : str
+        How the patterns were decided.
+    notes : tuple of str
     """
 
     atoms: tuple
     predicates: tuple
     limits: tuple
     patterns: int
+    region: Region | None = None
+    witnesses: tuple = ()
+    undecided: tuple = ()
+    method: str = ""
+    notes: tuple = ()
+
+    @property
+    def region_text(self) -> str:
+        """The valid region as a theorist writes it (intervals for one symbol)."""
+        if self.region is None:
+            return "true"
+        if len(self.region.symbols) == 1:
+            try:
+                return " or ".join(str(i) for i in interval_region(self.region.constraints, self.region.symbols[0]))
+            except (UnsupportedError, UndecidedError):
+                pass
+        return str(self.region)
 
 
-def _atoms_of(expr: sympy.Expr) -> list[sympy.Expr]:
-    if not expr.free_symbols:
-        return []
-    _, factors = sympy.factor_list(sympy.together(expr))
-    out = []
-    for factor, _power in factors:
-        if factor.free_symbols:
-            out.append(_normalise(factor))
+def valid_region(graph: InteractionGraph, extra=()) -> Region:
+    """The region of the graph's symbols where every weight lies in ``[0, 1]`` and sizes are positive.
+
+    ``extra`` adds constraints (the estimator's, e.g. OLS counts ``≥ d + 2``).
+
+    Examples
+    --------
+    >>> from graphcollapse.graph import from_dict
+    >>> g = from_dict({"symbols": ["a"], "models": [{"id": "A", "n": 4, "real": "20*a - 10"}],
+    ...                "edges": [{"from": "A", "to": "A", "weight": "11 - 20*a"}]})
+    >>> print(*interval_region(valid_region(g).constraints, g.symbols[0]))
+    1/2 <= a <= 11/20
+    """
+    constraints = []
+    for value in (*graph.weights, *graph.real):
+        if value.free_symbols:
+            constraints += [(value, ">="), (1 - value, ">=")]
+    for field, strict in (("n", True), ("n0", True), ("sigma2", True), ("n_real", False), ("edge_n", False)):
+        for value in getattr(graph, field) or ():
+            if value is not None and value.free_symbols:
+                constraints.append((value, ">" if strict else ">="))
+    unique = list(dict.fromkeys(constraints + list(extra)))
+    symbols = set(graph.free_symbols_all).union(*(expr.free_symbols for expr, _ in unique))
+    return Region(tuple(sorted(symbols, key=lambda s: s.name)), unique)
+
+
+def _atoms(weights, domain: NumberDomain) -> list[sympy.Expr]:
+    out: list[sympy.Expr] = []
+    for w in weights:
+        if not w.free_symbols:
+            continue
+        _, factors = factor_irreducible(w, domain)
+        for factor, multiplicity in factors:
+            if multiplicity > 0 and factor.free_symbols and factor not in out:
+                out.append(factor)
     return out
-
-
-def _normalise(factor: sympy.Expr) -> sympy.Expr:
-    poly = sympy.Poly(factor, *sorted(factor.free_symbols, key=lambda s: s.name))
-    if poly.LC() < 0:
-        poly = -poly
-    return poly.as_expr()
 
 
 def _condition(atom: sympy.Expr, vanishes: bool) -> sympy.Boolean:
@@ -107,124 +167,138 @@ def _condition(atom: sympy.Expr, vanishes: bool) -> sympy.Boolean:
     return sympy.Eq(atom, 0) if vanishes else sympy.Ne(atom, 0)
 
 
-def _feasible(atoms, pattern, weights, symbols) -> dict | None:
-    """A substitution realising ``pattern`` with weights in [0, 1], or None."""
-    zero = [a for a, z in zip(atoms, pattern) if z]
-    nonzero = [a for a, z in zip(atoms, pattern) if not z]
-    if zero:
-        try:
-            solutions = sympy.solve(zero, sorted(set().union(*(a.free_symbols for a in zero)), key=lambda s: s.name),
-                                    dict=True)
-        except NotImplementedError:
-            return None
-    else:
-        solutions = [{}]
-    for solution in solutions:
-        if any(not v.is_real for v in solution.values() if v.is_number):
-            continue
-        free = sorted(set(symbols) - set(solution), key=lambda s: s.name)
-        for offset in range(len(_SAMPLE_POINTS)):
-            point = {s: sympy.Rational(_SAMPLE_POINTS[(i + offset) % len(_SAMPLE_POINTS)].numerator,
-                                       _SAMPLE_POINTS[(i + offset) % len(_SAMPLE_POINTS)].denominator)
-                     for i, s in enumerate(free)}
-            full = {s: sympy.sympify(v).xreplace(point) for s, v in solution.items()}  # safe: solver output
-            full.update(point)
-            if any(not full[s].is_number for s in full):
-                continue
-            if any(a.xreplace(full) != 0 for a in zero):
-                continue
-            if any(a.xreplace(full) == 0 for a in nonzero):
-                continue
-            values = [w.xreplace(full) for w in weights]
-            if all(v.is_number and 0 <= v <= 1 for v in values):
-                return solution
-    return None
-
-
-def collapse_predicate(graph: InteractionGraph, estimator=None, *, with_limits: bool = True) -> CollapsePredicate:
+def collapse_predicate(graph: InteractionGraph, estimator=None, *, with_limits: bool = True,
+                       timeout: float = 10.0) -> CollapsePredicate:
     """The exact collapse predicate of every model over the graph's symbols.
 
     Raises
     ------
     InputError
-        For float graphs, families with ``M ≠ I`` or diagonal rules (their
-        verdict is spectral, not a support question), or more than
-        :data:`MAX_ATOMS` atoms.
+        For float graphs, or when no assignment of the symbols keeps every
+        weight in [0, 1].
+    UnsupportedError
+        For estimators with ``M ≠ I`` or diagonal rules (their verdict is
+        spectral, not a support question), or more than :data:`MAX_ATOMS` atoms.
     """
     from graphcollapse.estimators import estimator_for
 
     if not graph.is_exact:
         raise InputError("the collapse predicate needs an exact graph")
-    family = estimator_for(graph, estimator)
-    rec = family.recurrence()
+    est = estimator_for(graph, estimator)
+    rec = est.recurrence()
     if not (rec.is_kronecker and rec.is_identity_propagation):
-        raise InputError(
+        raise UnsupportedError(
             f"estimator {rec.family!r}: the collapse predicate over symbolic weights is available for M = I "
-            "families; substitute the symbols and use the exact spectral verdict")
+            "estimators; substitute the symbols and use the exact spectral verdict")
     weights = list(graph.weights) + list(graph.real)
-    atoms: list[sympy.Expr] = []
-    for w in weights:
-        for a in _atoms_of(w):
-            if a not in atoms:
-                atoms.append(a)
+    symbols = tuple(sorted(graph.free_symbols_all, key=lambda s: s.name))
+    domain = NumberDomain.from_expressions([w for w in weights if w != 0], symbols)
+    atoms = _atoms(weights, domain)
     if len(atoms) > MAX_ATOMS:
-        raise InputError(f"the weights have {len(atoms)} distinct factors; the predicate handles at most {MAX_ATOMS}")
-    symbols = sorted(graph.free_symbols, key=lambda s: s.name)
-    weight_atoms = [[atoms.index(a) for a in _atoms_of(w)] for w in weights]
+        raise UnsupportedError(f"the weights have {len(atoms)} distinct irreducible factors; the collapse predicate "
+                               f"handles at most {MAX_ATOMS} (MAX_ATOMS)")
+    region = valid_region(graph, est.constraints())
+    whole = region.decide(timeout=timeout)
+    if whole.infeasible:
+        raise InputError(f"graph {graph.name!r}: no assignment of the symbols keeps every weight in [0, 1] "
+                         f"and every size positive ({region})")
+    weight_atoms = [[i for i, a in enumerate(atoms) if _divides(a, w, domain)] for w in weights]
+    feasible, undecided, infeasible, methods = _patterns(region, atoms, timeout)
     E = graph.num_edges
 
     def verdict(pattern) -> np.ndarray:
-        present = np.array([not (w == 0) and not any(pattern[i] for i in weight_atoms[e])
-                            for e, w in enumerate(weights)], dtype=bool)
+        present = np.array([w != 0 and not any(pattern[i] for i in weight_atoms[e]) for e, w in enumerate(weights)],
+                           dtype=bool)
         edges = present[:E]
         support = sp.csr_array((np.ones(int(edges.sum()), dtype=bool),
                                 (graph.targets[edges], graph.sources[edges])), shape=(graph.K, graph.K))
         return collapsing_support(support, present[E:])
 
-    feasible: list[tuple[tuple[int, ...], dict, np.ndarray]] = []
-    infeasible: list[list[int]] = []
-    for pattern in itertools.product((0, 1), repeat=len(atoms)):
-        solution = _feasible(atoms, pattern, weights, symbols)
-        if solution is None:
-            infeasible.append(list(pattern))
-        else:
-            feasible.append((pattern, solution, verdict(pattern)))
-    if not feasible:
-        raise InputError("no assignment of the symbols keeps every weight in [0, 1]")
+    occurring = [(p, w, verdict(p)) for p, w in feasible] + [(p, None, verdict(p)) for p in undecided]
+    if not occurring:
+        raise InputError(f"graph {graph.name!r}: no support pattern of the weights occurs in the valid region")
     variables = [sympy.Dummy(f"z{i}") for i in range(len(atoms))]
-    back = {}
-    for var, atom in zip(variables, atoms):
-        back[var] = _condition(atom, True)
     predicates = []
     for k in range(graph.K):
-        minterms = [list(p) for p, _, v in feasible if v[k]]
-        predicates.append(_minimise(variables, minterms, infeasible, back, atoms))
+        minterms = [list(p) for p, _, v in occurring if v[k]]
+        predicates.append(_minimise(variables, minterms, infeasible, atoms))
     limits: list = [None] * graph.K
+    notes: list[str] = []
     if with_limits:
-        limits = _limits_by_pattern(graph, estimator, atoms, variables, feasible, infeasible, back)
-    return CollapsePredicate(tuple(atoms), tuple(predicates), tuple(limits), len(feasible))
+        limits, notes = _limits_by_pattern(graph, estimator, atoms, variables, occurring, infeasible)
+    if undecided:
+        notes.append(f"{len(undecided)} support pattern(s) could not be decided feasible or not; they are kept "
+                     "in the predicates (the verdict on each is exact)")
+    method = "exact feasibility of every support pattern in the valid region (" + ", ".join(sorted(methods)) + ")"
+    return CollapsePredicate(
+        tuple(atoms), tuple(predicates), tuple(limits), len(occurring), region,
+        tuple(w for _, w in feasible), tuple({atoms[i]: bool(z) for i, z in enumerate(p)} for p in undecided),
+        method, tuple(notes))
 
 
-def _minimise(variables, minterms, dontcares, back, atoms) -> sympy.Boolean:
+def _divides(atom, weight, domain) -> bool:
+    if not weight.free_symbols:
+        return False
+    _, factors = factor_irreducible(weight, domain)
+    return any(f == atom and m > 0 for f, m in factors)
+
+
+def _patterns(region: Region, atoms, timeout):
+    """Depth-first enumeration of the vanishing patterns that occur in ``region``.
+
+    Returns ``(feasible [(pattern, witness)], undecided [pattern], infeasible [pattern], methods)``;
+    infeasible leaves include every completion of a pruned prefix (for "don't care").
+    """
+    feasible, undecided, infeasible, methods = [], [], [], set()
+    n = len(atoms)
+
+    def visit(prefix: tuple, constraints: tuple, known_undecided: bool):
+        decision = decide(region.constraints + constraints, region.symbols, timeout=timeout)
+        methods.add(decision.method or "trivial")
+        if decision.infeasible:
+            _complete(prefix, n, infeasible)
+            return
+        if len(prefix) == n:
+            if decision.feasible and not known_undecided:
+                feasible.append((prefix, decision.witness))
+            else:
+                undecided.append(prefix)
+            return
+        atom = atoms[len(prefix)]
+        still = known_undecided or not decision.feasible
+        visit(prefix + (0,), constraints + ((atom, "!="),), still)
+        visit(prefix + (1,), constraints + ((atom, "=="),), still)
+
+    visit((), (), False)
+    return feasible, undecided, infeasible, methods
+
+
+def _complete(prefix, n, out):
+    if len(prefix) == n:
+        out.append(list(prefix))
+        return
+    # Cap the don't-care list: beyond 2**10 completions the minimiser gains little.
+    if n - len(prefix) > 10:
+        out.append(list(prefix) + [0] * (n - len(prefix)))
+        return
+    _complete(prefix + (0,), n, out)
+    _complete(prefix + (1,), n, out)
+
+
+def _minimise(variables, minterms, dontcares, atoms) -> sympy.Boolean:
     if not minterms:
         return sympy.false
     if not variables:
         return sympy.true
-    formula = SOPform(variables, minterms, dontcares)
-    return _to_conditions(formula, variables, back, atoms)
-
-
-def _to_conditions(formula, variables, back, atoms):
-    replacement = {}
-    for var, atom in zip(variables, atoms):
-        replacement[var] = back[var]
-    negated = {sympy.Not(var): _condition(atom, False) for var, atom in zip(variables, atoms)}
+    formula = SOPform(variables, minterms, [d for d in dontcares if d not in minterms])
+    positive = {var: _condition(atom, True) for var, atom in zip(variables, atoms)}
+    negative = {sympy.Not(var): _condition(atom, False) for var, atom in zip(variables, atoms)}
 
     def convert(node):
-        if node in negated:
-            return negated[node]
-        if node in replacement:
-            return replacement[node]
+        if node in negative:
+            return negative[node]
+        if node in positive:
+            return positive[node]
         if isinstance(node, (sympy.And, sympy.Or)):
             return type(node)(*[convert(arg) for arg in node.args])
         return node
@@ -232,55 +306,114 @@ def _to_conditions(formula, variables, back, atoms):
     return convert(formula)
 
 
-def _limits_by_pattern(graph, estimator, atoms, variables, feasible, infeasible, back):
+def holds_at(condition: sympy.Boolean, point: Mapping) -> bool:
+    """Decide a predicate (``Eq``/``Ne``/``And``/``Or``/``Not`` of rational expressions) at an exact point.
+
+    >>> a = sympy.Symbol("a", real=True)
+    >>> holds_at(sympy.Eq(a, 0) | sympy.Ne(a, 1), {a: 1})
+    False
+    """
+    if condition is sympy.true or condition is True:
+        return True
+    if condition is sympy.false or condition is False:
+        return False
+    if isinstance(condition, sympy.And):
+        return all(holds_at(arg, point) for arg in condition.args)
+    if isinstance(condition, sympy.Or):
+        return any(holds_at(arg, point) for arg in condition.args)
+    if isinstance(condition, sympy.Not):
+        return not holds_at(condition.args[0], point)
+    if isinstance(condition, (sympy.Eq, sympy.Ne)):
+        difference = condition.lhs - condition.rhs
+        domain = NumberDomain.from_expressions([difference], tuple(sorted(difference.free_symbols, key=str)))
+        zero = domain.is_zero(domain.evaluate(difference, point))
+        return zero if isinstance(condition, sympy.Eq) else not zero
+    raise InputError(f"cannot decide the condition {condition}")
+
+
+def _limits_by_pattern(graph, estimator, atoms, variables, occurring, infeasible):
     from graphcollapse.estimators import estimator_for
     from graphcollapse.solvers.limits import limits as solve_limits
-    from graphcollapse.topology import Topology
 
     generic_pattern = tuple(0 for _ in atoms)
-    generic_entry = next((f for f in feasible if f[0] == generic_pattern), None)
+    generic_entry = next((o for o in occurring if o[0] == generic_pattern), None)
     top = Topology.of(graph)
     generic_limits = None
     if generic_entry is not None:
         generic_limits = solve_limits(estimator_for(graph, estimator).recurrence(), topology=top,
                                       bounded=~generic_entry[2])
     cache: dict = {}
+    notes: list[str] = []
     out = []
     for k in range(graph.K):
         pieces: dict = {}
         generic_upstream = top.upstream(k)
         generic = None if generic_limits is None else generic_limits[k]
-        for pattern, solution, collapse in feasible:
+        for pattern, _witness, collapse in occurring:
             if collapse[k]:
                 continue
             if generic is not None and not collapse[generic_upstream].any():
                 value = generic  # valid here by continuity (see the module notes)
             else:
-                key = tuple(sorted(solution.items(), key=lambda kv: kv[0].name))
-                if key not in cache:
-                    sub = graph.subs({s.name: v for s, v in solution.items()})
-                    cache[key] = solve_limits(estimator_for(sub, _estimator_of(sub, estimator)).recurrence())
-                value = cache[key][k]
-                if generic is not None and _agrees(generic, solution, value):
-                    value = generic
+                if pattern not in cache:
+                    cache[pattern] = _pattern_limits(graph, estimator, atoms, pattern)
+                solution, values = cache[pattern]
+                if values is None:
+                    value = sympy.nan
+                    note = (f"the limit on the pattern where {_pattern_text(atoms, pattern)} is not in closed form "
+                            "(its atoms are not linear in any symbol); substitute numbers to get it")
+                    if note not in notes:
+                        notes.append(note)
+                else:
+                    value = values[k]
+                    if generic is not None and _agrees(generic, solution, value):
+                        value = generic
             pieces.setdefault(value, []).append(list(pattern))
         if not pieces:
             out.append(None)
         elif len(pieces) == 1:
             out.append(next(iter(pieces)))
         else:
-            args = [(value, _minimise(variables, mins, infeasible, back, atoms)) for value, mins in pieces.items()]
+            args = [(value, _minimise(variables, mins, infeasible, atoms)) for value, mins in pieces.items()]
             out.append(sympy.Piecewise(*args))
-    return out
+    return out, notes
 
 
-def _agrees(generic, solution, value) -> bool:
+def _pattern_text(atoms, pattern) -> str:
+    return ", ".join(f"{a} = 0" for a, z in zip(atoms, pattern) if z) or "no atom vanishes"
+
+
+def _pattern_limits(graph, estimator, atoms, pattern):
+    """``(solution, limits)`` on the pattern: vanishing atoms solved for symbols they are linear in."""
+    from graphcollapse.solvers.limits import limits as solve_limits
+    from graphcollapse.estimators import estimator_for
+
+    solution: dict = {}
+    for atom, vanishes in zip(atoms, pattern):
+        if not vanishes:
+            continue
+        atom = sympy.expand(atom.xreplace(solution))
+        if not atom.free_symbols:
+            continue
+        symbol = next((s for s in sorted(atom.free_symbols, key=str) if sympy.Poly(atom, s).degree() == 1), None)
+        if symbol is None:
+            return solution, None
+        poly = sympy.Poly(atom, symbol)
+        value = sympy.cancel(-poly.nth(0) / poly.nth(1))
+        solution = {s: sympy.cancel(v.xreplace({symbol: value})) for s, v in solution.items()}
+        solution[symbol] = value
+    sub = graph.subs({s.name: v for s, v in solution.items()})
+    spec = graph.estimator if estimator is None else estimator
+    return solution, solve_limits(estimator_for(sub, spec).recurrence())
+
+
+def _agrees(generic, solution: Mapping, value) -> bool:
     """Does the generic formula, where defined on this pattern, give ``value``?"""
-    num, den = sympy.fraction(sympy.cancel(generic))
-    if sympy.cancel(den.xreplace(solution)) == 0:
+    if value is None or (isinstance(value, sympy.Expr) and value.has(sympy.nan)):
         return False
-    return sympy.cancel(generic.xreplace(solution) - value) == 0
-
-
-def _estimator_of(graph, estimator):
-    return graph.estimator if estimator is None else estimator
+    numerator, denominator = sympy.fraction(sympy.cancel(generic))
+    symbols = tuple(sorted(generic.free_symbols | value.free_symbols | set(solution), key=str))
+    domain = NumberDomain.from_expressions([numerator, denominator, value] + list(solution.values()), symbols)
+    if domain.is_zero(denominator.xreplace(solution)):
+        return False
+    return domain.is_zero(generic.xreplace(solution) - value)

@@ -39,6 +39,7 @@ from sympy.polys.matrices import DomainMatrix
 
 from graphcollapse.errors import InputError
 from graphcollapse.operator.recurrence import Recurrence
+from graphcollapse.linalg.domain import to_domain_matrix
 from graphcollapse.numbers.forms import tidy
 
 __all__ = ["trajectory", "closed_form", "T_SYMBOL", "CLOSED_FORM_MAX_DIMENSION"]
@@ -69,23 +70,23 @@ def trajectory(rec: Recurrence, generations: int) -> tuple[tuple, ...]:
     forms = rec.vech_trace(index)
     F_sym = sympy.SparseMatrix(rec.K, size, {(k, u): w for k, form in forms.items() for u, w in form.items()})
     joint = sympy.Matrix.hstack(sympy.Matrix(L_sym), sympy.Matrix(noise), sympy.Matrix(initial))
-    dm = DomainMatrix.from_Matrix(sympy.Matrix.vstack(joint, sympy.Matrix(F_sym).row_join(sympy.zeros(rec.K, 2))))
-    dm = dm.to_field().to_sparse()
+    # One exact field for every entry (weights, noise, generation 0): QQ, QQ<θ> or their fraction field.
+    dm, numbers = to_domain_matrix(sympy.Matrix.vstack(joint, sympy.Matrix(F_sym).row_join(sympy.zeros(rec.K, 2))))
+    dm = dm.to_sparse()
     L = dm[:size, :size]
     d = dm[:size, size:size + 1]
     x = dm[:size, size + 1:size + 2]
     F = dm[size:, :size]
-    domain = dm.domain
     out = []
     for t in range(generations + 1):
         if t:
             x = L * x + d
-        values = (F * x).to_Matrix()
-        out.append(tuple(_tidy(domain, v) for v in values))
+        values = (F * x).to_list()
+        out.append(tuple(_tidy(numbers.to_sympy(row[0])) for row in values))
     return tuple(out)
 
 
-def _tidy(domain, value):
+def _tidy(value):
     return tidy(value) if value.free_symbols else value
 
 
@@ -103,10 +104,14 @@ def _dependencies(rows: Sequence[dict], start: set[int]) -> list[int]:
 
 def _generating_function(A: sympy.Matrix, y0: sympy.Matrix, f: sympy.Matrix, z: sympy.Symbol) -> sympy.Expr:
     """``G(z) = Σ_t E(t) z^t = fᵀ (I − z A)⁻¹ y(0)``, a cancelled rational function of ``z``."""
-    system = DomainMatrix.from_Matrix(sympy.eye(A.rows) - z * A).to_field()
-    rhs = DomainMatrix.from_Matrix(y0).convert_to(system.domain)
-    x = system.lu_solve(rhs).to_Matrix()
-    return sympy.cancel((f * x)[0, 0])
+    system, numbers = to_domain_matrix(sympy.eye(A.rows) - z * A, extra=list(y0) + list(f))
+    rhs = DomainMatrix([[numbers.convert(v)] for v in y0], (y0.rows, 1), numbers.field)
+    x = system.lu_solve(rhs)
+    weights = [numbers.convert(v) for v in f]
+    total = numbers.field.zero
+    for w, row in zip(weights, x.to_list()):
+        total += w * row[0]
+    return sympy.cancel(numbers.to_sympy(total))
 
 
 def _inverse_z_transform(generating: sympy.Expr, z: sympy.Symbol, t: sympy.Symbol) -> sympy.Expr:

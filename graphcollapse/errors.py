@@ -52,7 +52,7 @@ __all__ = [
     "GraphCollapseError", "InputError", "UnsupportedError", "ResourceLimitError",
     "ComputationError", "SingularSystemError", "NotSemisimpleError", "UndecidedError",
     "MissingExtraError", "InternalError", "InternalConsistencyError",
-    "guarded", "exit_status",
+    "guarded", "guarded_class", "exit_status",
 ]
 
 
@@ -130,6 +130,24 @@ def guarded(func: F) -> F:
 
     wrapper.__wrapped_guard__ = True  # type: ignore[attr-defined]
     return wrapper  # type: ignore[return-value]
+
+
+def guarded_class(cls: type) -> type:
+    """Apply :func:`guarded` to every public method and cached property of ``cls``."""
+    from functools import cached_property
+
+    for name, member in list(vars(cls).items()):
+        if name.startswith("_"):
+            continue
+        if isinstance(member, cached_property):
+            wrapped = cached_property(guarded(member.func))
+            wrapped.__set_name__(cls, name)
+            setattr(cls, name, wrapped)
+        elif isinstance(member, property) and member.fget is not None:
+            setattr(cls, name, property(guarded(member.fget), member.fset, member.fdel, member.__doc__))
+        elif callable(member) and not isinstance(member, (type, staticmethod, classmethod)):
+            setattr(cls, name, guarded(member))
+    return cls
 
 
 def exit_status(err: BaseException) -> int:

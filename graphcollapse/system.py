@@ -46,7 +46,7 @@ import numpy as np
 import sympy
 
 from graphcollapse.analysis import Analysis, collect
-from graphcollapse.errors import InputError, NotSemisimpleError, UndecidedError, UnsupportedError, guarded
+from graphcollapse.errors import InputError, NotSemisimpleError, UndecidedError, UnsupportedError, guarded, guarded_class
 from graphcollapse.estimators import estimator_for
 from graphcollapse.graph import InteractionGraph
 from graphcollapse.solvers.growth import cesaro_slopes, geometric_constant, growth_rates
@@ -65,6 +65,7 @@ __all__ = ["System", "ARITHMETICS", "analyze", "predict", "cross_check"]
 ARITHMETICS = ("exact", "float", "mpmath")
 
 
+@guarded_class
 class System:
     """An interaction graph under an estimator family, with every answer cached.
 

@@ -37,7 +37,7 @@ import numpy as np
 import scipy.sparse as sp
 import sympy
 
-from graphcollapse.errors import InternalConsistencyError
+from graphcollapse.errors import InternalConsistencyError, guarded
 from graphcollapse.graph import InteractionGraph
 from graphcollapse.linalg import domain
 from graphcollapse.numbers.domain import is_zero, sign
@@ -76,6 +76,7 @@ class Verdict:
     absorption_real: object
 
 
+@guarded
 def collapsing(graph: InteractionGraph) -> np.ndarray:
     """Which models collapse (Theorem A), as a boolean array in model order.
 
@@ -135,6 +136,7 @@ def _float_radius(block: sp.sparray) -> float:
     return float(np.abs(value[0]))
 
 
+@guarded
 def theorem_a(graph: InteractionGraph, topology: Topology | None = None) -> tuple[Verdict, ...]:
     """Theorem A for every model, with the three forms cross-checked.
 

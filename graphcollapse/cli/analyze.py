@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from graphcollapse.cli.common import add_estimator_argument, add_graph_argument, emit, load_graph
+from graphcollapse.cli.common import add_common_options, emit, load_graph, output_format
 
 HELP = "verdict, exact limit or growth rate, and collapse condition for every model"
 
@@ -12,14 +12,12 @@ HELP = "verdict, exact limit or growth rate, and collapse condition for every mo
 def add_parser(sub) -> None:
     parser = sub.add_parser("analyze", help=HELP, description=(
         "Analyse an interaction graph: for every model, whether its error collapses (Theorem A in its "
-        "topological, spectral and Markov forms, and the family's exact operator), the exact limit of "
+        "topological, spectral and Markov forms, and the estimator's exact operator), the exact limit of "
         "its error or its growth rate, and, with symbolic weights, the exact collapse condition."))
-    add_graph_argument(parser)
-    add_estimator_argument(parser)
-    form = parser.add_mutually_exclusive_group()
-    form.add_argument("--json", action="store_true", help="print one JSON object (for programs)")
-    form.add_argument("--markdown", action="store_true", help="print a Markdown table")
-    form.add_argument("--latex", action="store_true", help="print LaTeX fragments to paste into a paper")
+    add_common_options(parser)
+    # --markdown and --latex predate --format; they stay as shorthands.
+    parser.add_argument("--markdown", action="store_true", help="shorthand for --format markdown")
+    parser.add_argument("--latex", action="store_true", help="shorthand for --format latex")
     parser.add_argument("--float", action="store_true", help="floating-point limits (large graphs)")
     parser.add_argument("--recurrence", action="store_true",
                         help="also print the recursion: one equation per entry and its matrices (text output)")
@@ -27,24 +25,27 @@ def add_parser(sub) -> None:
 
 
 def run(args) -> int:
-    from graphcollapse.system import analyze
     from graphcollapse.errors import InputError
     from graphcollapse.presentation.reports import latex_report, markdown_report, text_report
     from graphcollapse.presentation.reports.text import recurrence_report
+    from graphcollapse.system import analyze
 
-    graph = load_graph(args.graph, args.estimator)
+    fmt = output_format(args)
+    if args.recurrence and fmt != "text":
+        raise InputError("--recurrence is part of the text report; drop it or use --format text")
+    graph = load_graph(args.graph, args.estimator, args.subs)
+    if args.recurrence and not graph.is_exact:
+        raise InputError("--recurrence needs an exact graph")
     result = analyze(graph, arithmetic="float" if args.float else None)
-    if args.json:
+    if fmt == "json":
         emit(json.dumps(result.to_dict(), indent=1))
-    elif args.markdown:
+    elif fmt == "markdown":
         emit(markdown_report(result))
-    elif args.latex:
+    elif fmt == "latex":
         emit(latex_report(result))
     else:
         emit(text_report(result))
         if args.recurrence:
-            if not graph.is_exact:
-                raise InputError("--recurrence needs an exact graph")
             emit("")
             emit(recurrence_report(result.recurrence))
     return 0

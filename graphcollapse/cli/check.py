@@ -6,7 +6,7 @@ import json
 import sys
 
 from graphcollapse.errors import InputError
-from graphcollapse.cli.common import add_estimator_argument, add_graph_argument, emit
+from graphcollapse.cli.common import add_common_options, check_output_path, emit, load_graph, output_format
 
 HELP = "check the exact predictions against a Monte Carlo simulation (exit 0: they agree, 1: they do not)"
 
@@ -17,8 +17,7 @@ def add_parser(sub) -> None:
         "model and generation, the exact E_k(t) with the Monte Carlo mean, and every verdict, growth rate and "
         "limit with what the later half of the run shows. All tests together are corrected with Holm's procedure "
         "at the family-wise level --alpha. Exit status 0 when everything agrees, 1 when something does not."))
-    add_graph_argument(parser)
-    add_estimator_argument(parser)
+    add_common_options(parser)
     parser.add_argument("--replications", "-R", type=int, required=True, metavar="R", help="independent runs")
     parser.add_argument("--generations", "-T", type=int, required=True, metavar="T", help="last generation")
     parser.add_argument("--seed", type=int, help="random seed (the report prints the one used)")
@@ -30,8 +29,8 @@ def add_parser(sub) -> None:
                         help="relative margin granted to every prediction (e.g. for first-order families)")
     parser.add_argument("--chunk-size", type=int, metavar="N", help="replications held in memory at once")
     parser.add_argument("--all-generations", action="store_true", help="print every generation in the table")
-    parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--plot", metavar="FILE", help="write a PNG of theory against simulation (needs matplotlib)")
+    parser.add_argument("--force", action="store_true", help="overwrite the --plot file if it exists")
     parser.set_defaults(run=run)
 
 
@@ -60,8 +59,7 @@ def run(args) -> int:
     from graphcollapse.system import System
     from graphcollapse.crosscheck.check import check_levels
     from graphcollapse.presentation.reports.check import check_plot, check_text, check_to_dict, require_matplotlib
-    from graphcollapse.cli.common import load_graph
-
+    fmt = output_format(args)
     if args.generations < 0:
         raise InputError(f"--generations must be >= 0, got {args.generations}")
     if args.replications < 2:
@@ -69,7 +67,8 @@ def run(args) -> int:
     check_levels(args.alpha, args.rel_tol)
     if args.plot:
         require_matplotlib()
-    system = System(load_graph(args.graph, args.estimator))
+        check_output_path(args.plot, force=args.force)
+    system = System(load_graph(args.graph, args.estimator, args.subs))
     reference = system.prediction(args.generations)
     progress = _ProgressBar(sys.stderr) if sys.stderr.isatty() else None
     result = system.simulate(args.generations, args.replications, seed=args.seed, method=args.method,
@@ -77,10 +76,10 @@ def run(args) -> int:
     check = system.check(result, alpha=args.alpha, rel_tol=args.rel_tol, reference=reference)
     if args.plot:
         check_plot(check, args.plot)
-    if args.json:
+    if fmt == "json":
         emit(json.dumps(check_to_dict(check), indent=1))
     else:
-        emit(check_text(check, every=args.all_generations))
+        emit(check_text(check, every=args.all_generations, fmt=fmt))
         if args.plot:
             emit(f"figure written to {args.plot}")
     return 0 if check.passed else 1

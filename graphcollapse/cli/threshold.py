@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from graphcollapse.cli.common import add_estimator_argument, add_graph_argument, emit
+from graphcollapse.cli.common import add_common_options, emit, load_graph, output_format
 
 HELP = "exact sample-size scale from which every model's error stays bounded (finite-sample OLS)"
 
@@ -13,24 +13,24 @@ def add_parser(sub) -> None:
     parser = sub.add_parser("threshold", help=HELP, description=(
         "Scale the sample counts by a factor lambda (all of them, or one model's with --model) and find exactly "
         "where the finite-sample recursion becomes stable: the critical lambda as an algebraic number, the "
-        "smallest integer scale, and the stable and unstable intervals. Meaningful for families whose operator "
-        "depends on the sample sizes (pooled linear_regression); Fisher-consistent families are stable for "
+        "smallest integer scale, and the stable and unstable intervals. Meaningful for estimators whose operator "
+        "depends on the sample sizes (pooled linear_regression); Fisher-consistent estimators are stable for "
         "every scale unless a closed class lies upstream."))
-    add_graph_argument(parser)
-    add_estimator_argument(parser)
+    add_common_options(parser)
     parser.add_argument("--model", metavar="ID", help="scale only this model's counts (n, n_real, incoming edges)")
-    parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.set_defaults(run=run)
 
 
 def run(args) -> int:
     from graphcollapse.presentation.reports import exact_string
-    from graphcollapse.solvers.threshold import sample_size_threshold
-    from graphcollapse.cli.common import load_graph
+    from graphcollapse.presentation.reports.tables import render_table
+    from graphcollapse.system import System
 
-    graph = load_graph(args.graph, args.estimator)
-    result = sample_size_threshold(graph, model=args.model)
-    if args.json:
+    fmt = output_format(args)
+    system = System(load_graph(args.graph, args.estimator, args.subs))
+    graph = system.graph
+    result = system.threshold(model=args.model)
+    if fmt == "json":
         emit(json.dumps({
             "scope": result.scope,
             "never_stable": result.never_stable,
@@ -43,11 +43,14 @@ def run(args) -> int:
             "counts": {k: None if v is None else exact_string(v) for k, v in result.counts.items()},
         }, indent=1))
         return 0
-    emit(f"graph {graph.name or args.graph}: scaling {result.scope} by lambda")
-    emit(result.statement())
-    for lo, hi, ok in result.intervals:
-        emit(f"  lambda in ({exact_string(lo)}, {exact_string(hi)}): {'stable' if ok else 'unstable'}")
+    heading = f"graph {graph.name or args.graph}: scaling {result.scope} by lambda"
+    comment = "% " if fmt == "latex" else ""
+    emit(f"{comment}{heading}")
+    emit(f"{comment}{result.statement()}")
+    if result.intervals:
+        rows = [[lo, hi, "stable" if ok else "unstable"] for lo, hi, ok in result.intervals]
+        emit(render_table(["lambda from", "lambda to", "verdict"], rows, fmt))
     if result.critical is not None and result.counts:
         totals = ", ".join(f"{k}: n = {v} * lambda" for k, v in result.counts.items() if v is not None)
-        emit(f"  counts at lambda = 1: {totals}")
+        emit(f"{comment}counts at lambda = 1: {totals}")
     return 0

@@ -33,7 +33,7 @@ from typing import Any, ClassVar, Mapping
 
 import sympy
 
-from graphcollapse.errors import InputError
+from graphcollapse.errors import InputError, guarded
 from graphcollapse.graph import InteractionGraph
 from graphcollapse.numbers.domain import sign
 from graphcollapse.numbers.parse import to_exact
@@ -153,6 +153,7 @@ class Estimator(ABC):
         return f"{self.name}({params})"
 
 
+@guarded
 def estimator_for(graph: InteractionGraph, estimator: Mapping[str, Any] | None = None) -> Estimator:
     """The estimator object for a graph (optionally overriding its specification).
 
@@ -174,6 +175,7 @@ def estimator_for(graph: InteractionGraph, estimator: Mapping[str, Any] | None =
     return out
 
 
+@guarded
 def recurrence(graph: InteractionGraph, estimator: Mapping[str, Any] | None = None) -> Recurrence:
     """Shortcut: ``estimator_for(graph, estimator).recurrence()``."""
     return estimator_for(graph, estimator).recurrence()

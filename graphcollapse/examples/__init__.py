@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from graphcollapse.graph import InteractionGraph, load
 
 __all__ = ["EXAMPLES", "example_path", "load_example"]
 
@@ -33,6 +32,8 @@ def example_path(name: str) -> Path:
     return _HERE / f"{name}.json"
 
 
-def load_example(name: str) -> InteractionGraph:
-    """Load a built-in example by name."""
+def load_example(name: str):
+    """Load a built-in example by name (an :class:`~graphcollapse.graph.InteractionGraph`)."""
+    from graphcollapse.graph import load  # lazily: the example list is read by ``--help``
+
     return load(example_path(name))

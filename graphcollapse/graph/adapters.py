@@ -15,7 +15,7 @@ import numpy as np
 import scipy.sparse as sp
 import sympy
 
-from graphcollapse.errors import InputError
+from graphcollapse.errors import InputError, guarded
 from graphcollapse.graph.core import MIXING_RULES, InteractionGraph
 from graphcollapse.graph.floats import float_graph
 from graphcollapse.graph.schema import declare_symbols, from_dict
@@ -24,6 +24,7 @@ from graphcollapse.numbers.parse import to_exact
 __all__ = ["from_networkx", "to_networkx", "from_matrix"]
 
 
+@guarded
 def from_networkx(digraph, *, name: str | None = None, mixing: str | None = None,
                   symbols: Sequence[str] | None = None, estimator: Mapping | None = None) -> InteractionGraph:
     """Build a graph from a ``networkx.DiGraph``.
@@ -63,6 +64,7 @@ def from_networkx(digraph, *, name: str | None = None, mixing: str | None = None
     return from_dict(data)
 
 
+@guarded
 def from_matrix(W, real=None, n=None, ids=None, *, name: str = "", mixing: str = "pooled",
                 symbols: Sequence[str] = (), estimator: Mapping | None = None, sigma2=None) -> InteractionGraph:
     """Build a graph from a weight matrix ``W`` (row ``k`` = what model ``k`` trains on).

@@ -16,13 +16,14 @@ from typing import Any
 
 import sympy
 
-from graphcollapse.errors import InputError
+from graphcollapse.errors import InputError, guarded
 from graphcollapse.graph.core import InteractionGraph
 from graphcollapse.graph.schema import from_dict
 
 __all__ = ["load", "from_json", "to_json", "save"]
 
 
+@guarded
 def load(path: str | Path) -> InteractionGraph:
     """Read a graph file (JSON; format in the README and :func:`from_json`).
 
@@ -40,6 +41,7 @@ def load(path: str | Path) -> InteractionGraph:
     return from_json(text, source=path.name)
 
 
+@guarded
 def from_json(text: str, *, source: str = "graph") -> InteractionGraph:
     """Parse the JSON graph-file format.
 

@@ -21,7 +21,7 @@ from typing import Any, Iterable, Mapping
 import numpy as np
 import sympy
 
-from graphcollapse.errors import InputError
+from graphcollapse.errors import InputError, guarded
 from graphcollapse.graph.core import DEFAULT_ESTIMATOR, MIXING_RULES, InteractionGraph
 from graphcollapse.numbers.domain import NumberDomain
 from graphcollapse.numbers.parse import check_name, to_exact
@@ -44,6 +44,7 @@ def declare_symbols(names: Iterable[Any]) -> dict[str, sympy.Symbol]:
     return symbols
 
 
+@guarded
 def from_dict(data: Mapping) -> InteractionGraph:
     """Build a graph from plain Python data in the graph-file layout.
 

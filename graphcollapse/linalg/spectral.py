@@ -32,6 +32,8 @@ False
 
 from __future__ import annotations
 
+from graphcollapse.errors import guarded
+
 import sympy
 from sympy.polys.matrices import DomainMatrix
 
@@ -92,6 +94,7 @@ def compare_with_one(A: sympy.MatrixBase) -> int:
     return spectral_radius(A).comparison_with_one
 
 
+@guarded
 def spectral_radius(A: sympy.MatrixBase) -> SpectralRadius:
     """The exact spectral radius of a square matrix with rational entries.
 

@@ -258,7 +258,7 @@ class Recurrence:
         p = self.p
         for x, y in index.pairs:
             row: dict[int, Any] = {}
-            k, l = divmod(x, p)[0], divmod(y, p)[0]
+            k = x // p
             rule = None if self.is_kronecker or x != y else self.diagonal_rules[k]
             if rule is not None:
                 R = rule if not self.exact else sympy.SparseMatrix(rule)

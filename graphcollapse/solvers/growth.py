@@ -41,7 +41,7 @@ import numpy as np
 import scipy.sparse as sp
 import sympy
 
-from graphcollapse.errors import InputError, NotSemisimpleError, SingularSystemError
+from graphcollapse.errors import InputError, NotSemisimpleError, SingularSystemError, guarded
 from graphcollapse.numbers.domain import canonical, is_zero
 from graphcollapse.operator.recurrence import Recurrence, rows_to_matrix
 from graphcollapse.solvers.results import GrowthRates
@@ -144,6 +144,7 @@ def _row_entries(W, exact: bool) -> dict[int, list]:
                         W.data[W.indptr[k]:W.indptr[k + 1]].tolist())) for k in range(W.shape[0])}
 
 
+@guarded
 def growth_rates(rec: Recurrence, *, topology: Topology | None = None) -> tuple:
     """``c_k`` for every model, exact (or float for float graphs); 0 when bounded.
 
@@ -184,6 +185,7 @@ def _trace_noise(rec: Recurrence) -> list:
     return [float(np.trace(T @ np.asarray(D, dtype=float).reshape(T.shape))) for D in rec.noise]
 
 
+@guarded
 def cesaro_slopes(rec: Recurrence, models: Sequence[int]) -> dict[int, sympy.Expr]:
     """Slopes from the exact Cesàro projector of ``𝓛`` restricted to ``models``.
 

@@ -35,7 +35,7 @@ import numpy as np
 import scipy.sparse as sp
 import sympy
 
-from graphcollapse.errors import InputError
+from graphcollapse.errors import InputError, guarded
 from graphcollapse.linalg.exact_solve import solve_exact, solve_stein
 from graphcollapse.operator.recurrence import Recurrence
 from graphcollapse.solvers.results import Limits
@@ -54,6 +54,7 @@ def _bounded_models(rec: Recurrence, topology: Topology, bounded: Sequence[bool]
     return np.asarray(bounded, dtype=bool)
 
 
+@guarded
 def limits(rec: Recurrence, *, topology: Topology | None = None, bounded: Sequence[bool] | None = None,
            arithmetic: str | None = None, dps: int = 50) -> tuple:
     """``L_k`` for every model, ``None`` where the error is unbounded.

@@ -46,14 +46,14 @@ Eq(a, 0)
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Mapping
 
 import numpy as np
 import scipy.sparse as sp
 import sympy
 from sympy.logic.boolalg import SOPform
 
-from graphcollapse.errors import InputError, UndecidedError, UnsupportedError
+from graphcollapse.errors import InputError, UndecidedError, UnsupportedError, guarded
 from graphcollapse.graph import InteractionGraph
 from graphcollapse.numbers.domain import NumberDomain
 from graphcollapse.numbers.factor import factor_irreducible
@@ -167,6 +167,7 @@ def _condition(atom: sympy.Expr, vanishes: bool) -> sympy.Boolean:
     return sympy.Eq(atom, 0) if vanishes else sympy.Ne(atom, 0)
 
 
+@guarded
 def collapse_predicate(graph: InteractionGraph, estimator=None, *, with_limits: bool = True,
                        timeout: float = 10.0) -> CollapsePredicate:
     """The exact collapse predicate of every model over the graph's symbols.

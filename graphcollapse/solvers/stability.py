@@ -32,7 +32,7 @@ from dataclasses import dataclass
 import numpy as np
 import sympy
 
-from graphcollapse.errors import InputError
+from graphcollapse.errors import InputError, guarded
 from graphcollapse.operator.recurrence import Recurrence, rows_to_matrix
 from graphcollapse.topology import Topology
 
@@ -114,6 +114,7 @@ def _block_system(rec: Recurrence, members):
     return index, rows, None, None
 
 
+@guarded
 def stability(rec: Recurrence, topology: Topology | None = None) -> Stability:
     """The exact boundedness verdict for every model.
 

@@ -35,7 +35,7 @@ from typing import Mapping
 import sympy
 from sympy.polys.matrices import DomainMatrix
 
-from graphcollapse.errors import InputError
+from graphcollapse.errors import InputError, guarded
 from graphcollapse.graph import InteractionGraph, from_dict
 from graphcollapse.topology import Topology
 
@@ -89,6 +89,7 @@ class Threshold:
                 f"smallest integer scale: {self.stable_from_integer}")
 
 
+@guarded
 def sample_size_threshold(graph: InteractionGraph, model: str | None = None,
                           estimator: Mapping | None = None) -> Threshold:
     """The exact threshold on a common scale of the sample counts.

@@ -37,7 +37,7 @@ import numpy as np
 import sympy
 from sympy.polys.matrices import DomainMatrix
 
-from graphcollapse.errors import InputError
+from graphcollapse.errors import InputError, guarded
 from graphcollapse.operator.recurrence import Recurrence
 from graphcollapse.linalg.domain import to_domain_matrix
 from graphcollapse.numbers.forms import tidy
@@ -50,6 +50,7 @@ T_SYMBOL = sympy.Symbol("t", integer=True, nonnegative=True)
 CLOSED_FORM_MAX_DIMENSION = 40
 
 
+@guarded
 def trajectory(rec: Recurrence, generations: int) -> tuple[tuple, ...]:
     """``E_k(t)`` for ``t = 0 … generations``: a tuple of per-generation tuples.
 
@@ -163,6 +164,7 @@ def _tidy_in_t(value: sympy.Expr) -> sympy.Expr:
     return total
 
 
+@guarded
 def closed_form(rec: Recurrence, models: Sequence[int] | None = None) -> tuple:
     """``E_k(t)`` as an expression in :data:`T_SYMBOL`, valid for all ``t ≥ 0``.
 

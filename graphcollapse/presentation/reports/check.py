@@ -40,9 +40,12 @@ def _shown(T: int, failing: set[int], every: bool) -> list[int]:
     return sorted(picks)
 
 
-def check_text(check, every: bool = False) -> str:
-    """The readable report printed by ``graphcollapse check``."""
-    from graphcollapse.presentation.reports.text import format_table
+def check_text(check, every: bool = False, fmt: str = "text") -> str:
+    """The readable report printed by ``graphcollapse check`` (``fmt``: text, markdown or latex tables)."""
+    from graphcollapse.presentation.reports.tables import render_table
+
+    def format_table(header, rows):
+        return render_table(header, rows, fmt)
 
     result, pred = check.result, check.prediction
     g = result.graph
@@ -98,6 +101,9 @@ def check_text(check, every: bool = False) -> str:
         lines.extend(f"  {test.label}" for test in failures[:20])
         if len(failures) > 20:
             lines.append(f"  ... and {len(failures) - 20} more")
+    if fmt == "latex":  # prose as LaTeX comments around the tabulars
+        lines = [line if line.startswith(("\\", "&")) or " & " in line or not line else f"% {line}"
+                 for line in "\n".join(lines).splitlines()]
     return "\n".join(lines)
 
 

@@ -27,7 +27,7 @@ from typing import Callable
 
 import numpy as np
 
-from graphcollapse.errors import InputError
+from graphcollapse.errors import InputError, guarded
 from graphcollapse.graph import InteractionGraph
 from graphcollapse.simulation.kernels import gaussian_mean, general_m, linear_regression, m_estimators  # noqa: F401  (register the kernels)
 from graphcollapse.simulation.kernels.base import Kernel, kernel_for
@@ -42,6 +42,7 @@ METHODS = ("samples", "sufficient")
 MEMORY_BUDGET = 128 * 2**20
 
 
+@guarded
 def simulate(graph: InteractionGraph, generations: int, replications: int, seed=None, method: str = "samples",
              chunk_size: int | None = None, progress: Callable[[int, int], None] | None = None,
              workers: int | None = None) -> SimulationResult:

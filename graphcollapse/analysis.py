@@ -138,6 +138,10 @@ def collect(system) -> Analysis:
         notes.append(ASYMPTOTIC_NOTE)
     if system.arithmetic == "float":
         notes.append("float arithmetic: limits and rates are floating-point; verdicts are exact (support only)")
+    if not graph.is_exact:
+        notes.append("float graph: the support is the input as given (an entry is absent iff it is 0.0)"
+                     if graph.tolerance is None else
+                     f"float graph: entries and real weights of absolute value <= {graph.tolerance:g} were read as 0")
     if graph.free_symbols:
         notes.append("symbolic weights: verdicts and slopes hold where no symbolic weight vanishes; "
                      "the predicate gives the exact condition")

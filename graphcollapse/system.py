@@ -230,7 +230,8 @@ class System:
         if not self.graph.free_symbols or not (rec.is_kronecker and rec.is_identity_propagation):
             return None
         try:
-            result = collapse_predicate(self.graph, self._spec)
+            result = collapse_predicate(self.graph, self._spec,
+                                        generic_limits=self.limits if self.arithmetic == "exact" else None)
         except (UnsupportedError, UndecidedError) as err:
             self.notes.append(f"no collapse predicate: {err}; verdicts and limits hold on the generic support")
             return None

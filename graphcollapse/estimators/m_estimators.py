@@ -41,7 +41,7 @@ from typing import Any, Mapping
 import sympy
 
 from graphcollapse.errors import InputError
-from graphcollapse.numbers.parse import parse_expression
+from graphcollapse.numbers.parse import check_name, parse_expression
 from graphcollapse.operator.recurrence import Recurrence
 from graphcollapse.estimators.base import Estimator, register
 
@@ -333,11 +333,15 @@ class Custom(MEstimator):
 
     def model(self):
         params_raw = self.spec.get("params")
-        if not isinstance(params_raw, list) or not params_raw or not all(
-                isinstance(p, str) and p.isidentifier() for p in params_raw):
+        if not isinstance(params_raw, list) or not params_raw or not all(isinstance(p, str) for p in params_raw):
             raise InputError("estimator 'custom': \"params\" must be a non-empty list of parameter names")
+        for name in params_raw:
+            check_name(name, "estimator 'custom' parameter")
+        if len(set(params_raw)) != len(params_raw):
+            raise InputError("estimator 'custom': a parameter is named twice")
         variable_name = self.spec.get("variable", "x")
-        if not isinstance(variable_name, str) or not variable_name.isidentifier() or variable_name in params_raw:
+        check_name(variable_name, "estimator 'custom' variable")
+        if variable_name in params_raw:
             raise InputError("estimator 'custom': \"variable\" must be a name distinct from the parameters")
         support = _support(self.spec.get("support", "real"))
         variable = sympy.Symbol(variable_name, real=True)

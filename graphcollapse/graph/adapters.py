@@ -66,7 +66,8 @@ def from_networkx(digraph, *, name: str | None = None, mixing: str | None = None
 
 @guarded
 def from_matrix(W, real=None, n=None, ids=None, *, name: str = "", mixing: str = "pooled",
-                symbols: Sequence[str] = (), estimator: Mapping | None = None, sigma2=None) -> InteractionGraph:
+                symbols: Sequence[str] = (), estimator: Mapping | None = None, sigma2=None,
+                tolerance: float | None = None) -> InteractionGraph:
     """Build a graph from a weight matrix ``W`` (row ``k`` = what model ``k`` trains on).
 
     Parameters
@@ -82,6 +83,10 @@ def from_matrix(W, real=None, n=None, ids=None, *, name: str = "", mixing: str =
         Samples per generation (default 1 for every model).
     ids : sequence of str, optional
         Model ids (default ``"0"``, ``"1"``, ...).
+    tolerance : float, optional
+        Float graphs only: entries and real weights of absolute value at most
+        this count as zero (default: only ``0.0`` is zero, the input as given;
+        the implied real weight comes from the correctly rounded row sum).
 
     Examples
     --------
@@ -134,7 +139,10 @@ def from_matrix(W, real=None, n=None, ids=None, *, name: str = "", mixing: str =
         if len(set(ids)) != K:
             raise InputError("from_matrix: duplicate model ids")
     if is_float:
-        return float_graph(K, rows, cols, values, real, n, ids, name, mixing, estimator, sigma2, presorted)
+        return float_graph(K, rows, cols, values, real, n, ids, name, mixing, estimator, sigma2, presorted,
+                           tolerance=tolerance)
+    if tolerance is not None:
+        raise InputError("from_matrix: tolerance applies to float matrices; exact entries are decided exactly")
 
     model_ids = ids if ids is not None else [str(i) for i in range(K)]
     declared = declare_symbols(symbols)

@@ -136,11 +136,11 @@ class InteractionGraph:
 
     __slots__ = (
         "name", "mixing", "symbols", "_estimator", "_ids", "sources", "targets", "weights",
-        "real", "n", "n0", "n_real", "sigma2", "edge_n", "K", "is_exact", "__dict__",
+        "real", "n", "n0", "n_real", "sigma2", "edge_n", "K", "is_exact", "tolerance", "__dict__",
     )
 
     def __init__(self, *, name, mixing, symbols, estimator, ids, K, sources, targets, weights, real,
-                 n=None, n0=None, n_real=None, sigma2=None, edge_n=None, is_exact=True):
+                 n=None, n0=None, n_real=None, sigma2=None, edge_n=None, is_exact=True, tolerance=None):
         set_ = object.__setattr__
         set_(self, "name", name)
         set_(self, "mixing", mixing)
@@ -165,6 +165,8 @@ class InteractionGraph:
         set_(self, "sigma2", sigma2)
         set_(self, "edge_n", edge_n)
         set_(self, "is_exact", bool(is_exact))
+        # Float graphs: entries of absolute value <= tolerance were read as zero (None: exactly 0.0 only).
+        set_(self, "tolerance", tolerance)
 
     def __setattr__(self, key, value):
         raise AttributeError("InteractionGraph is immutable")
@@ -427,7 +429,8 @@ class InteractionGraph:
         fields = dict(
             name=self.name, mixing=self.mixing, symbols=self.symbols, estimator=self.estimator, ids=self._ids,
             K=self.K, sources=self.sources, targets=self.targets, weights=self.weights, real=self.real, n=self.n,
-            n0=self.n0, n_real=self.n_real, sigma2=self.sigma2, edge_n=self.edge_n, is_exact=self.is_exact)
+            n0=self.n0, n_real=self.n_real, sigma2=self.sigma2, edge_n=self.edge_n, is_exact=self.is_exact,
+            tolerance=self.tolerance)
         fields.update(changes)
         return InteractionGraph(**fields)
 

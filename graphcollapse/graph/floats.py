@@ -3,6 +3,15 @@
 Their verdicts stay exact (they depend on the support only); limits and
 rates computed from them are floats and say so.
 
+The support is read from the input *as given*: an entry is absent iff it is
+exactly ``0.0``.  The implied real-data weight ``r_k = 1 − Σ_j w_kj`` (when no
+``real`` is passed) is computed from the correctly rounded sum of the row
+(:func:`math.fsum`), so a row whose entries add up to 1 up to rounding has no
+real data, while ``[[1 - 1e-10]]`` has ``r = 1e-10`` and does not collapse,
+exactly as ``real=[1e-10]`` would.  With ``tolerance=t`` every entry and real
+weight of absolute value at most ``t`` counts as zero instead; the graph keeps
+``t`` (:attr:`InteractionGraph.tolerance`) and reports say so.
+
 Examples
 --------
 >>> import numpy as np
@@ -13,6 +22,8 @@ Examples
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from graphcollapse.errors import InputError
@@ -20,10 +31,16 @@ from graphcollapse.graph.core import DEFAULT_ESTIMATOR, FLOAT_SUM_TOLERANCE, Int
 
 __all__ = ["float_graph"]
 
+#: Rows whose running float sum is this close to 1 are re-summed correctly rounded.
+_RESUM_BAND = 2.0**-30
+
 
 def float_graph(K, rows, cols, values, real, n, ids, name, mixing, estimator, sigma2,
-                 presorted=False) -> InteractionGraph:
+                presorted=False, tolerance: float | None = None) -> InteractionGraph:
     """Vectorised validation for float graphs; no Python loop per model or edge."""
+    if tolerance is not None and not (isinstance(tolerance, (int, float)) and 0 <= tolerance < 1e-3):
+        raise InputError(f"from_matrix: tolerance must be a number in [0, 1e-3), got {tolerance!r}")
+    cut = 0.0 if tolerance is None else float(tolerance)
     rows = np.asarray(rows, dtype=np.int64)
     cols = np.asarray(cols, dtype=np.int64)
     values = np.asarray(values, dtype=np.float64)
@@ -32,7 +49,7 @@ def float_graph(K, rows, cols, values, real, n, ids, name, mixing, estimator, si
     if np.any(values < 0):
         position = int(np.flatnonzero(values < 0)[0])
         raise InputError(f"from_matrix: negative weight W[{rows[position]}, {cols[position]}] = {values[position]}")
-    keep = values != 0
+    keep = values > cut if cut else values != 0
     if not keep.all():
         rows, cols, values = rows[keep], cols[keep], values[keep]
     if not presorted:
@@ -46,10 +63,17 @@ def float_graph(K, rows, cols, values, real, n, ids, name, mixing, estimator, si
     row_sums = np.bincount(rows, weights=values, minlength=K)
     if real is None:
         real_values = 1.0 - row_sums
-        real_values[np.abs(real_values) <= FLOAT_SUM_TOLERANCE] = 0.0
+        # bincount rounds as it goes: rows near 1 are re-summed correctly rounded (few rows: closed ones).
+        near = np.flatnonzero(np.abs(real_values) <= _RESUM_BAND)
+        if near.size:
+            starts = np.searchsorted(rows, near)
+            ends = np.searchsorted(rows, near, side="right")
+            real_values[near] = [1.0 - math.fsum(values[a:b].tolist()) for a, b in zip(starts, ends)]
+        if cut:
+            real_values[np.abs(real_values) <= cut] = 0.0
         if np.any(real_values < 0):
             k = int(np.flatnonzero(real_values < 0)[0])
-            raise InputError(f"model {k}: weights sum to {row_sums[k]:.12g} > 1")
+            raise InputError(f"model {k}: weights sum to {1 - real_values[k]!r} > 1 (pass real=..., or tolerance=...)")
     else:
         real_values = np.asarray(real, dtype=np.float64)
         if real_values.shape != (K,):
@@ -58,6 +82,8 @@ def float_graph(K, rows, cols, values, real, n, ids, name, mixing, estimator, si
             k = int(np.flatnonzero(~(real_values >= 0))[0])
             raise InputError(f"model {k}: invalid real-data weight {real_values[k]}")
         bad = np.abs(row_sums + real_values - 1.0) > FLOAT_SUM_TOLERANCE
+        if cut:
+            real_values = np.where(real_values <= cut, 0.0, real_values)
         if np.any(bad):
             k = int(np.flatnonzero(bad)[0])
             raise InputError(f"model {k}: weights sum to {row_sums[k] + real_values[k]:.12g}, not 1")
@@ -74,4 +100,4 @@ def float_graph(K, rows, cols, values, real, n, ids, name, mixing, estimator, si
     return InteractionGraph(
         name=name, mixing=mixing, symbols=(), estimator=dict(estimator or DEFAULT_ESTIMATOR), ids=ids, K=K,
         sources=cols, targets=rows, weights=values, real=real_values, n=sizes, n0=sizes, n_real=None,
-        sigma2=sig, edge_n=None, is_exact=False)
+        sigma2=sig, edge_n=None, is_exact=False, tolerance=tolerance)

@@ -56,6 +56,7 @@ from sympy.polys.matrices import DomainMatrix
 
 from graphcollapse.errors import InternalError, SingularSystemError, UnsupportedError
 from graphcollapse.numbers import flint as flint_switch
+from graphcollapse.numbers.coordinates import degree, element_coordinates, from_coordinates, regular_matrix
 from graphcollapse.numbers.domain import NumberDomain
 
 __all__ = ["solve_exact", "solve_stein", "stein_system", "MAX_GRID_POINTS"]
@@ -95,6 +96,8 @@ def solve_exact(M: sympy.MatrixBase, B: sympy.MatrixBase, *, method: str = "auto
         return sympy.zeros(0, B.cols)
     domain = NumberDomain.from_expressions([x for x in M if x != 0] + [x for x in B if x != 0])
     if not domain.is_rational:
+        if domain.symbols:
+            return _solve_regular(M, B, domain, method, wanted)
         return _solve_in_domain(M, B, domain)
     matrix_symbols = sorted(M.free_symbols, key=str)
     M_poly, B_scaled = _clear_row_denominators(M, B, matrix_symbols)
@@ -200,6 +203,51 @@ def _solve_in_domain(M, B, domain: NumberDomain) -> sympy.Matrix:
         raise SingularSystemError("singular system (its determinant is exactly zero)")
     X = A.lu_solve(R)
     return sympy.Matrix(B.rows, B.cols, [domain.to_sympy(x) for row in X.to_list() for x in row])
+
+
+def _solve_regular(M, B, domain: NumberDomain, method, wanted) -> sympy.Matrix:
+    """``M⁻¹ B`` over ``QQ<θ>(symbols)`` as a ``d`` times larger system over ``QQ(symbols)``.
+
+    Each row of ``[M | B]`` is multiplied by the product of its entries'
+    denominators (polynomials over ``QQ<θ>``, no gcd), then every entry ``p``
+    becomes the ``d x d`` block ``R(p)`` of multiplication by ``p`` in the basis
+    ``1, θ, …`` (and every right-hand side its coordinates): the solution's
+    coordinates come out of the fast rational path, and no gcd over the number
+    field is ever taken.
+    """
+    d = degree(domain)
+    m, ncols = M.rows, B.cols
+    big = sympy.zeros(m * d, m * d)
+    rhs = sympy.zeros(m * d, ncols)
+    for i in range(m):
+        entries = [(j, domain.quotient(M[i, j])) for j in range(M.cols) if M[i, j] != 0]
+        entries += [(m + c, domain.quotient(B[i, c])) for c in range(ncols) if B[i, c] != 0]
+        denominators = [q for _, (_, q) in entries]
+        for e, (position, (numerator, _)) in enumerate(entries):
+            scaled = numerator
+            for f, q in enumerate(denominators):
+                if f != e:
+                    scaled = scaled * q
+            if position < m:
+                block = regular_matrix(domain, scaled)
+                for r in range(d):
+                    for c in range(d):
+                        if block[r][c]:
+                            big[i * d + r, position * d + c] = block[r][c].as_expr()
+            else:
+                for r, value in enumerate(element_coordinates(domain, scaled)):
+                    if value:
+                        rhs[i * d + r, position - m] = value.as_expr()
+    rows = None if wanted is None else {j * d + c for j in wanted for c in range(d)}
+    solution = solve_exact(big, rhs, method=method, wanted=rows)
+    out = sympy.zeros(m, ncols)
+    for j in range(m):
+        if wanted is not None and j not in wanted:
+            out[j, :] = sympy.Matrix([[sympy.nan] * ncols])
+            continue
+        for col in range(ncols):
+            out[j, col] = from_coordinates(domain, [solution[j * d + c, col] for c in range(d)])
+    return out
 
 
 def _solve_rational(M, B) -> sympy.Matrix:

@@ -32,7 +32,7 @@ False
 
 from __future__ import annotations
 
-from graphcollapse.errors import guarded
+from graphcollapse.errors import InputError, UnsupportedError, guarded
 
 import sympy
 from sympy.polys.matrices import DomainMatrix
@@ -100,14 +100,17 @@ def spectral_radius(A: sympy.MatrixBase) -> SpectralRadius:
 
     Raises
     ------
-    ValueError
+    UnsupportedError
         If an entry is not a rational number.
     """
     A = sympy.Matrix(A)
     if A.rows != A.cols:
-        raise ValueError("spectral radius of a non-square matrix")
-    if any(not x.is_Rational for x in A):
-        raise ValueError("spectral_radius needs rational entries")
+        raise InputError("spectral radius of a non-square matrix")
+    irrational = next((x for x in A if not x.is_Rational), None)
+    if irrational is not None:
+        what = "symbols" if irrational.free_symbols else "algebraic (irrational) constants"
+        raise UnsupportedError(f"the exact spectral radius is decided for rational matrices; this operator has "
+                               f"{what} (e.g. {irrational}): substitute rational values (--subs) to decide it")
     if A.rows == 0 or A.is_zero_matrix:
         poly = sympy.Poly(_Z**A.rows, _Z)
         return SpectralRadius(0.0, -1, [(_Root(poly, 0j, exact=sympy.Integer(0)), poly, 1)], True, poly,

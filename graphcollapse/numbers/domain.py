@@ -33,6 +33,7 @@ from sympy.polys.numberfields.subfield import primitive_element
 from graphcollapse.errors import InputError, ResourceLimitError
 from graphcollapse.numbers.algebraic import MAX_FIELD_DEGREE, as_expression, degree_bound, point_values, scan
 from graphcollapse.numbers.certify import START_BITS, compare, enclosure, quick_sign, sign
+from graphcollapse.numbers.coordinates import coordinates, from_coordinates, quotient_coordinates
 from graphcollapse.numbers.elements import Quotient, fold, rational_scale
 
 __all__ = ["NumberDomain", "domain_of", "is_zero", "sign", "compare", "enclosure", "canonical"]
@@ -96,6 +97,7 @@ class NumberDomain:
         self.is_rational = ground == sympy.QQ
         self.field = ground.frac_field(*self.symbols) if self.symbols else ground
         self._converted: dict = {}
+        self._canonical: dict = {}
         if self.symbols:
             self._ring = self.field.field.ring
             self._ring_symbols = dict(zip(self.symbols, self._ring.gens))
@@ -175,6 +177,25 @@ class NumberDomain:
         self._converted[expr] = value
         return value
 
+    def quotient(self, expr) -> tuple:
+        """``expr`` as an *uncancelled* pair ``(numerator, denominator)`` of polynomials over the ground.
+
+        No gcd is taken: zero tests and coordinates need none (see
+        :mod:`graphcollapse.numbers.coordinates`).  Symbolic domains only.
+        """
+        if not isinstance(expr, sympy.Basic) and self.field.of_type(expr):
+            return expr.numer, expr.denom
+        expr = as_expression(expr)
+        _, free = scan(expr)
+        outside = sorted(free - set(self.symbols), key=lambda s: s.name)
+        if outside:
+            raise InputError(f"{expr}: symbol {outside[0]} is not one of {self.describe()}'s symbols")
+        try:
+            pair = fold(expr, self._pair_leaf, Quotient.inverse, {})
+        except ZeroDivisionError:
+            raise InputError(f"{expr}: division by zero (a denominator is exactly zero)") from None
+        return pair.numerator, pair.denominator
+
     def _pair_leaf(self, expr: sympy.Expr) -> Quotient:
         one = self._ring.one
         if expr.is_Rational:
@@ -215,6 +236,9 @@ class NumberDomain:
         """
         if not self.symbols:
             return self.field.to_sympy(element)
+        if not self.is_rational:
+            # Over QQ<θ>(symbols): the coordinates over QQ(symbols), no gcd over the number field.
+            return from_coordinates(self, quotient_coordinates(self, element.numer, element.denom))
         numerator, denominator = element.numer, element.denom
         lead = denominator.LC
         numerator, denominator = numerator.quo_ground(lead), denominator.quo_ground(lead)
@@ -225,7 +249,20 @@ class NumberDomain:
         return numerator.as_expr() / denominator.as_expr()
 
     def canonical(self, expr) -> sympy.Expr:
-        """``to_sympy(convert(expr))``: one spelling per value."""
+        """``to_sympy(convert(expr))``: one spelling per value.
+
+        With algebraic constants and symbols the spelling is ``Σ q_c θ^c`` with
+        each ``q_c ∈ QQ(symbols)`` in lowest terms (no gcd over the number field).
+        """
+        if self.symbols and not self.is_rational:
+            if isinstance(expr, sympy.Basic) and expr in self._canonical:
+                return self._canonical[expr]
+            value = from_coordinates(self, coordinates(self, expr))
+            if isinstance(expr, sympy.Basic):
+                if len(self._canonical) > _CONVERSION_CACHE:
+                    self._canonical.clear()
+                self._canonical[expr] = value
+            return value
         return self.to_sympy(self.convert(expr))
 
     # -- exact decisions -------------------------------------------------------------------------
@@ -236,6 +273,8 @@ class NumberDomain:
             quick = quick_sign(value)
             if quick:
                 return False
+        if self.symbols:
+            return not self.quotient(value)[0]  # a fraction is zero iff its numerator is: no gcd needed
         return bool(self.field.is_zero(self.convert(value)))
 
     def sign(self, constant) -> int:
@@ -301,11 +340,16 @@ class NumberDomain:
         bound may exceed the input limit because such points come from
         solvers and their fields are usually much smaller than the bound.
         """
-        elements = [self.convert(expr) for expr in exprs]
         constants = self._constants()
         if not self.symbols:
-            return [(constants.to_sympy(e), constants, True) for e in elements]
+            return [(constants.to_sympy(self.convert(e)), constants, True) for e in exprs]
         values = point_values(point, self.symbols)
+        if not self.is_rational:
+            # Over QQ<θ>(symbols): evaluate the uncancelled fraction (no gcd over the number field);
+            # only where its denominator vanishes (0/0 or a pole) is the cancelled form needed.
+            cheap = [self._fraction_at(self.quotient(e), values) for e in exprs]
+            return [c if c is not None else self._cancelled_at(self.convert(e), values) for c, e in zip(cheap, exprs)]
+        elements = [self.convert(expr) for expr in exprs]
         if all(v.is_Rational for v in values.values()):
             ring = self.field.field.ring
             at = [(g, self.ground.convert_from(sympy.QQ(int(v.p), int(v.q)), sympy.QQ))
@@ -319,6 +363,18 @@ class NumberDomain:
         pairs = [(e.numer.as_expr().xreplace(values), e.denom.as_expr().xreplace(values)) for e in elements]
         domain = NumberDomain.from_expressions([v for pair in pairs for v in pair], (), max_degree=POINT_MAX_DEGREE)
         return [None if domain.is_zero(d) else (n / d, domain, False) for n, d in pairs]
+
+    def _fraction_at(self, pair, values):
+        numerator, denominator = (part.as_expr().xreplace(values) for part in pair)
+        domain = NumberDomain.from_expressions([numerator, denominator], (), max_degree=POINT_MAX_DEGREE)
+        if domain.is_zero(denominator):
+            return None
+        return (numerator / denominator, domain, False)
+
+    def _cancelled_at(self, element, values):
+        numerator, denominator = element.numer.as_expr().xreplace(values), element.denom.as_expr().xreplace(values)
+        domain = NumberDomain.from_expressions([numerator, denominator], (), max_degree=POINT_MAX_DEGREE)
+        return None if domain.is_zero(denominator) else (numerator / denominator, domain, False)
 
     def _constants(self) -> "NumberDomain":
         """The domain of this one's constants (its ground, without symbols)."""

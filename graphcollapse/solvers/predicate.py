@@ -169,8 +169,12 @@ def _condition(atom: sympy.Expr, vanishes: bool) -> sympy.Boolean:
 
 @guarded
 def collapse_predicate(graph: InteractionGraph, estimator=None, *, with_limits: bool = True,
-                       timeout: float = 10.0) -> CollapsePredicate:
+                       timeout: float = 10.0, generic_limits=None) -> CollapsePredicate:
     """The exact collapse predicate of every model over the graph's symbols.
+
+    ``generic_limits`` (the limits on the generic support, where no symbolic
+    weight vanishes) are reused when given, so the one parametric solve
+    serves every pattern where it is valid.
 
     Raises
     ------
@@ -226,7 +230,8 @@ def collapse_predicate(graph: InteractionGraph, estimator=None, *, with_limits: 
     limits: list = [None] * graph.K
     notes: list[str] = []
     if with_limits:
-        limits, notes = _limits_by_pattern(graph, estimator, atoms, variables, occurring, infeasible)
+        limits, notes = _limits_by_pattern(graph, estimator, atoms, variables, occurring, infeasible,
+                                           generic_limits)
     if undecided:
         notes.append(f"{len(undecided)} support pattern(s) could not be decided feasible or not; they are kept "
                      "in the predicates (the verdict on each is exact)")
@@ -332,15 +337,16 @@ def holds_at(condition: sympy.Boolean, point: Mapping) -> bool:
     raise InputError(f"cannot decide the condition {condition}")
 
 
-def _limits_by_pattern(graph, estimator, atoms, variables, occurring, infeasible):
+def _limits_by_pattern(graph, estimator, atoms, variables, occurring, infeasible, generic_limits=None):
     from graphcollapse.estimators import estimator_for
     from graphcollapse.solvers.limits import limits as solve_limits
 
     generic_pattern = tuple(0 for _ in atoms)
     generic_entry = next((o for o in occurring if o[0] == generic_pattern), None)
     top = Topology.of(graph)
-    generic_limits = None
-    if generic_entry is not None:
+    if generic_entry is None:
+        generic_limits = None
+    elif generic_limits is None:
         generic_limits = solve_limits(estimator_for(graph, estimator).recurrence(), topology=top,
                                       bounded=~generic_entry[2])
     cache: dict = {}
@@ -393,7 +399,8 @@ def _pattern_limits(graph, estimator, atoms, pattern):
     for atom, vanishes in zip(atoms, pattern):
         if not vanishes:
             continue
-        atom = sympy.expand(atom.xreplace(solution))
+        # After earlier substitutions the atom is a rational function: it vanishes where its numerator does.
+        atom = sympy.expand(sympy.fraction(sympy.cancel(atom.xreplace(solution)))[0])
         if not atom.free_symbols:
             continue
         symbol = next((s for s in sorted(atom.free_symbols, key=str) if sympy.Poly(atom, s).degree() == 1), None)

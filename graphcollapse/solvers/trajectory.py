@@ -116,13 +116,17 @@ def _generating_function(A: sympy.Matrix, y0: sympy.Matrix, f: sympy.Matrix, z: 
 
 
 def _inverse_z_transform(generating: sympy.Expr, z: sympy.Symbol, t: sympy.Symbol) -> sympy.Expr:
-    """The coefficient of ``z^t`` in a rational function of ``z``, for every ``t ≥ 0``.
+    """The coefficient of ``z^t`` in a rational function of ``z``, for every ``t ≥ 0``, in paper-ready form.
 
     ``apart_list`` gives ``G = c (P(z) + Σ Σ_{D(a)=0} N(a)/(z − a)^m)``.  The
     coefficient of ``z^t`` in ``1/(z − a)^m`` is
-    ``(−1)^m binomial(t+m−1, m−1) λ^(t+m)`` with the eigenvalue ``λ = 1/a``.
-    Each root polynomial ``D`` is split into irreducible factors: rational
-    roots are written out, the others stay a ``RootSum``.
+    ``(−1)^m binomial(t+m−1, m−1) a^−(t+m)``, i.e. ``λ^t`` times a polynomial in
+    ``t``, with the eigenvalue ``λ = 1/a``.  Each root polynomial ``D`` is split
+    into irreducible factors: rational roots are written out, grouped by
+    ``λ`` (one polynomial in ``t`` per eigenvalue, each coefficient cancelled
+    and factored on its own, so nothing large is ever expanded); irreducible
+    factors of higher degree stay a ``RootSum``; the polynomial part ``P``
+    (nilpotent dynamics) gives ``KroneckerDelta(t, j)`` terms.
     """
     from sympy.polys.partfrac import apart_list
 
@@ -130,37 +134,28 @@ def _inverse_z_transform(generating: sympy.Expr, z: sympy.Symbol, t: sympy.Symbo
     total = sympy.Integer(0)
     for (power,), coef in polypart.terms():
         if coef != 0:
-            total += coef * sympy.KroneckerDelta(t, power)
+            total += _tidy(sympy.cancel(common * coef)) * sympy.KroneckerDelta(t, power)
+    by_eigenvalue: dict = {}   # λ -> {power of t: coefficient}
     for root_poly, numerator, _denominator, m in fractions:
         a = numerator.variables[0]
-        weight = sympy.expand_func(sympy.binomial(t + m - 1, m - 1))
-        body = numerator.expr * (-1) ** m * weight * a ** (-(t + m))
+        weight = sympy.Poly(sympy.expand_func(sympy.binomial(t + m - 1, m - 1)), t)
         _, factors = sympy.factor_list(root_poly.as_expr())
         for factor, _multiplicity in factors:
             poly = sympy.Poly(factor, root_poly.gen)
             if poly.degree() == 1:
-                root = -poly.nth(0) / poly.nth(1)
-                total += body.xreplace({a: root})
+                root = sympy.cancel(-poly.nth(0) / poly.nth(1))
+                scale = sympy.cancel(common * numerator.expr.xreplace({a: root}) * (-1) ** m / root**m)
+                terms = by_eigenvalue.setdefault(sympy.cancel(1 / root), {})
+                for (i,), c in weight.terms():
+                    terms[i] = terms.get(i, 0) + scale * c
             else:
-                total += sympy.RootSum(poly, sympy.Lambda(a, body))
-    return common * total
-
-
-def _tidy_in_t(value: sympy.Expr) -> sympy.Expr:
-    """Group terms by their exponential factor (``λ**t``, a RootSum or a
-    KroneckerDelta) and write each coefficient and base in paper-ready form."""
-    value = sympy.expand(value)
-    groups: dict = {}
-    for term in sympy.Add.make_args(value):
-        key = sympy.Mul(*[f for f in sympy.Mul.make_args(term)
-                          if isinstance(f, (sympy.RootSum, sympy.KroneckerDelta)) or (f.is_Pow and f.exp.has(T_SYMBOL))])
-        groups[key] = groups.get(key, 0) + term / key
-    total = sympy.Integer(0)
-    for key, coef in groups.items():
-        key = key.replace(lambda e: e.is_Pow and e.exp.has(T_SYMBOL) and bool(e.base.free_symbols),
-                          lambda e: sympy.Pow(tidy(e.base), e.exp))
-        coef = sympy.cancel(coef)
-        total += (tidy(coef) if coef.free_symbols else coef) * key
+                body = numerator.expr * (-1) ** m * weight.as_expr() * a ** (-(t + m))
+                total += common * sympy.RootSum(poly, sympy.Lambda(a, body))
+    for eigenvalue, terms in by_eigenvalue.items():
+        polynomial = sum((_tidy(sympy.cancel(c)) * t**i for i, c in sorted(terms.items()) if c != 0),
+                         sympy.Integer(0))
+        if polynomial != 0:
+            total += polynomial * sympy.Pow(_tidy(eigenvalue), t)
     return total
 
 
@@ -207,6 +202,6 @@ def closed_form(rec: Recurrence, models: Sequence[int] | None = None) -> tuple:
         for u, w in forms[k].items():
             f[0, local[u]] = w
         z = sympy.Dummy("z")
-        out[k] = _tidy_in_t(_inverse_z_transform(_generating_function(A, y0, f, z), z, t))
+        out[k] = _inverse_z_transform(_generating_function(A, y0, f, z), z, t)
     return tuple(out)
 

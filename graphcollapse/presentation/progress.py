@@ -41,7 +41,7 @@ class ProgressBar:
     context manager that closes on exit.
     """
 
-    def __init__(self, total: int, description: str, stream: TextIO | None = None, unit: str = "step"):
+    def __init__(self, total: int | None, description: str, stream: TextIO | None = None, unit: str = "step"):
         stream = sys.stderr if stream is None else stream
         self._bar = None
         if _is_terminal(stream):
@@ -81,13 +81,13 @@ class ProgressBar:
         self.close()
 
 
-def progress_bar(total: int, description: str, *, stream: TextIO | None = None, unit: str = "step") -> ProgressBar:
+def progress_bar(total: int | None, description: str, *, stream: TextIO | None = None, unit: str = "step") -> ProgressBar:
     """A progress callback ``update(done, total)`` for ``total`` steps of ``description``.
 
     Parameters
     ----------
-    total : int
-        Steps expected (a later call may correct it).
+    total : int or None
+        Steps expected (``None``: not known yet; every call may correct it).
     description : str
         Shown before the bar, e.g. ``"simulating"``.
     stream : file-like, optional

@@ -244,7 +244,7 @@ def test_progress_bar_is_silent_off_a_terminal(monkeypatch):
 def test_cli_plot_without_matplotlib_is_one_line(tmp_path, capsys, monkeypatch):
     monkeypatch.setitem(sys.modules, "matplotlib", None)
     status, out, err = run(capsys, "check", "chain", "-R", "10", "-T", "2", "--plot", str(tmp_path / "f.png"))
-    assert status == 2 and "pip install graphcollapse[plot]" in err and err.count("\n") == 1
+    assert status == 2 and "pip install 'graphcollapse[plot]'" in err and err.count("\n") == 1
 
 
 def test_cli_plot_writes_a_png(tmp_path, capsys):

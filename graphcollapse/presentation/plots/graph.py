@@ -31,6 +31,7 @@ FULL_VIEW_MAX = 50
 _LAYER_GAP = 1.7          # layout units between the widest members of neighbouring layers
 _STACK_GAP = 1.0
 _MAX_LAYERS = 12          # more layers than this: Kamada-Kawai for the component centres
+_MAX_ROWS = 14            # components stacked in one column before it folds
 _MARKERS = {"bounded": ("o", BOUNDED), "collapses": ("s", COLLAPSE), "conditional": ("D", CONDITIONAL)}
 _LABELS = {"bounded": "bounded", "collapses": "collapses", "conditional": "depends on the symbols"}
 
@@ -75,14 +76,17 @@ def component_layout(topology, sizes=None) -> np.ndarray:
                 # barycentre ordering: each component near the components it trains on
                 column.sort(key=lambda c: (-np.mean([centres[p, 1] for p in topology.predecessors[c]])
                                            if topology.predecessors[c] else 0.0, c))
-            width = max(radius[c] for c in column)
-            x += width if L else 0.0
-            heights = [2 * radius[c] + _STACK_GAP for c in column]
-            y = sum(heights) / 2
-            for c, h in zip(column, heights):
-                centres[c] = (x, y - h / 2)
-                y -= h
-            x += width + _LAYER_GAP
+            # a tall layer is folded into sub-columns of at most _MAX_ROWS components
+            for start in range(0, len(column), _MAX_ROWS):
+                part = column[start:start + _MAX_ROWS]
+                width = max(radius[c] for c in part)
+                x += width if (L or start) else 0.0
+                heights = [2 * radius[c] + _STACK_GAP for c in part]
+                y = sum(heights) / 2 + (0.25 if (start // _MAX_ROWS) % 2 else 0.0)
+                for c, h in zip(part, heights):
+                    centres[c] = (x, y - h / 2)
+                    y -= h
+                x += width + (_LAYER_GAP if start + _MAX_ROWS >= len(column) else 0.6)
         return centres
     dag = topology.condensation
     pos = nx.kamada_kawai_layout(dag.to_undirected())
@@ -349,15 +353,13 @@ def _plot_condensation(system):
         else:
             ax.add_collection(LineCollection(np.stack([centres[a], centres[b]], axis=1), colors=NEUTRAL,
                                              linewidths=0.3, alpha=0.4, zorder=1))
-        for c in np.flatnonzero(top.real_data):
-            _real_inflow(ax, centres[c], sympy.Integer(1) if graph.is_exact else 1.0, 0.6, False,
-                         math.sqrt(area[c]) / 2)
         for kind, (marker, colour) in _MARKERS.items():
             chosen = [c for c in range(C) if comp_status[c] == kind]
             if chosen:
-                ring = [COLLAPSE if top.closed[c] else "white" for c in chosen]
+                ring = [COLLAPSE if top.closed[c] else REAL if top.real_data[c] else "white" for c in chosen]
                 ax.scatter(centres[chosen, 0], centres[chosen, 1], s=area[chosen], marker=marker, c=colour,
-                           edgecolors=ring, linewidths=[2.2 if top.closed[c] else 0.6 for c in chosen], zorder=3)
+                           edgecolors=ring, linewidths=[2.0 if top.closed[c] or top.real_data[c] else 0.6
+                                                        for c in chosen], zorder=3)
         if C <= 60:
             for c, members in enumerate(top.components):
                 ids = [graph.ids[k] for k in members]
@@ -366,9 +368,10 @@ def _plot_condensation(system):
                         color=NEUTRAL)
         closed = int(top.closed.sum())
         collapsing = sum(s == "collapses" for s in status)
-        _legend(ax, set(comp_status), bool(closed), False, bool(top.real_data.any()))
-        _title(ax, system, f"\ncondensation: {C} strong components (marker area ~ members), "
-                           f"{closed} closed (ringed), {collapsing} of {graph.K} models collapse")
+        _legend(ax, set(comp_status), bool(closed), False, False)
+        _title(ax, system, f"\ncondensation: {C} strong components (marker area ~ members; ring: green real data, "
+                           f"vermillion closed class)\n{closed} closed classes, {collapsing} of {graph.K} models "
+                           "collapse; data flow left to right")
         ax.set_aspect("equal")
         ax.margins(0.08)
         ax.set_axis_off()

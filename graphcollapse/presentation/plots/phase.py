@@ -445,6 +445,14 @@ def _phase_2d(figure, ax, system, model: _Model, symbols, model_id: str, resolut
                     ax.plot(segment[:, 0], segment[:, 1], color=NEUTRAL, linewidth=0.8, linestyle="--",
                             clip_on=False, zorder=3)
                     drew_boundary = True
+    validity = table.formulas[model.valid]
+    edges = sorted({index for relation in validity.atoms(sympy.core.relational.Relational)
+                    for index, _, _ in table.relations[relation][2]} - set(involved))
+    for index in edges:      # where a weight reaches 0 or 1 inside the square: the valid region's edge, exactly
+        for points, _ in _curve_points(table.polys[index], symbols, table, index):
+            inside = (points > 1e-12).all(axis=1) & (points < 1 - 1e-12).all(axis=1)
+            if inside.sum() >= 2:
+                ax.plot(points[inside, 0], points[inside, 1], color="#8C8C8C", linewidth=0.9, zorder=2)
     if drew_curve:
         legend.append(Line2D([], [], color=COLLAPSE, linewidth=3, label="collapses (on the curve)"))
     if drew_boundary:

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import inspect
 
-from graphcollapse.errors import InputError
+from graphcollapse.errors import InputError, guarded
 from graphcollapse.presentation.plots.graph import plot_graph
 from graphcollapse.presentation.plots.limits import plot_limits
 from graphcollapse.presentation.plots.phase import plot_phase
@@ -46,6 +46,7 @@ __all__ = ["plot", "KINDS", "plot_graph", "plot_trajectory", "plot_phase", "plot
 KINDS = ("graph", "trajectory", "phase", "limits")
 
 
+@guarded
 def plot(source, kind: str = "graph", *, out=None, values=None, **options):
     """The figure of one ``kind`` for a graph or system; written to ``out`` if given.
 

@@ -37,7 +37,7 @@ _LABELS = {"bounded": "bounded", "collapses": "collapses", "conditional": "depen
 
 
 def _radius(size: int) -> float:
-    return 0.0 if size <= 1 else 0.32 + 0.1 * size
+    return 0.0 if size <= 1 else 0.5 + 0.1 * size
 
 
 def _layers(topology) -> list[int]:
@@ -134,7 +134,7 @@ def _box(ax, points, pad, closed: bool) -> None:
     if closed:
         ax.add_patch(FancyBboxPatch(lo, *(hi - lo), boxstyle=f"round,pad=0,rounding_size={pad * 0.8}",
                                     facecolor="none", edgecolor=COLLAPSE, linewidth=1.6, zorder=0.5))
-        ax.text((lo[0] + hi[0]) / 2, hi[1] + pad * 0.25, "closed class", ha="center", va="bottom",
+        ax.text(lo[0] - pad * 0.15, (lo[1] + hi[1]) / 2, "closed class", ha="right", va="center", rotation=90,
                 fontsize=7, color=COLLAPSE, style="italic")
 
 
@@ -194,10 +194,29 @@ def _legend(ax, statuses, has_closed: bool, has_component: bool, has_real: bool)
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), borderaxespad=0.2)
 
 
-def _figure_size(extent: np.ndarray, units_per_inch: float) -> tuple[float, float]:
-    width = min(max(extent[0] / units_per_inch + 2.4, 4.2), 11.0)
-    height = min(max(extent[1] / units_per_inch + 1.0, 2.6), 8.5)
-    return width, height
+def _frame(points: np.ndarray, pad: float) -> tuple[np.ndarray, np.ndarray, float, tuple[float, float]]:
+    """Data limits, layout units per inch and figure size, so that one layout unit has one size on paper.
+
+    The drawing area is the points' bounding box plus ``pad`` (loops, labels and
+    inflow arrows live there), widened to at least 2.6 x 1.8 inches; the
+    figure adds room for the legend (right) and the titles (top).
+    """
+    lo, hi = points.min(axis=0) - pad, points.max(axis=0) + pad
+    units_per_inch = max(1.25, (hi[0] - lo[0]) / 8.0, (hi[1] - lo[1]) / 7.0)
+    for axis, least in ((0, 2.6), (1, 1.8)):
+        missing = least * units_per_inch - (hi[axis] - lo[axis])
+        if missing > 0:
+            lo[axis] -= missing / 2
+            hi[axis] += missing / 2
+    size = ((hi[0] - lo[0]) / units_per_inch + 2.3, (hi[1] - lo[1]) / units_per_inch + 0.9)
+    return lo, hi, units_per_inch, size
+
+
+def _frame_axes(ax, lo, hi) -> None:
+    ax.set_xlim(lo[0], hi[0])
+    ax.set_ylim(lo[1], hi[1])
+    ax.set_aspect("equal")
+    ax.set_axis_off()
 
 
 def plot_graph(source, *, condensed: bool | None = None, values=None, labels: bool | None = None):
@@ -246,11 +265,9 @@ def _plot_models(system, labels):
     small = K <= 12
     labels = small if labels is None else labels
     node_size = 560 if K <= 12 else 380 if K <= 24 else 220
-    lo, hi = pos.min(axis=0), pos.max(axis=0)
-    extent = np.maximum(hi - lo, 1.0) + 2.0
-    units_per_inch = max(1.25, extent[0] / 8.5, extent[1] / 7.5)
+    lo, hi, units_per_inch, size = _frame(pos, 1.1)
     with figure_style() as Figure:
-        figure = Figure(figsize=_figure_size(extent, units_per_inch))
+        figure = Figure(figsize=size)
         ax = figure.add_subplot()
         node_radius_pt = math.sqrt(node_size) / 2
         node_radius = node_radius_pt / 72 * units_per_inch
@@ -259,18 +276,15 @@ def _plot_models(system, labels):
                 _box(ax, pos[members], node_radius + 0.18, bool(top.closed[c]))
         G = nx.DiGraph()
         G.add_nodes_from(range(K))
-        widths, edge_labels = [], {}
+        width_of, edge_labels = {}, {}
         for j, k, w in zip(graph.sources.tolist(), graph.targets.tolist(), graph.weights):
             if isinstance(w, sympy.Basic) and w == 0:
                 continue
             G.add_edge(j, k)
             value = _weight_value(w)
-            widths.append(1.2 if value is None else 0.5 + 3.0 * value)
+            width_of[(j, k)] = 1.2 if value is None else 0.5 + 3.0 * value
             edge_labels[(j, k)] = f"${tex_value(w)}$"
         edges = list(G.edges())
-        width_of = dict(zip([(j, k) for j, k, w in zip(graph.sources.tolist(), graph.targets.tolist(),
-                                                         graph.weights) if not (isinstance(w, sympy.Basic)
-                                                                                 and w == 0)], widths))
         layout = {k: tuple(pos[k]) for k in range(K)}
         loops = [e for e in edges if e[0] == e[1]]
         edges = [e for e in edges if e[0] != e[1]]
@@ -297,11 +311,9 @@ def _plot_models(system, labels):
             for k, _ in loops:
                 at = pos[k] + node_radius * 2.75 * np.array([math.cos(loop_angle[k]), math.sin(loop_angle[k])])
                 ax.text(at[0], at[1], edge_labels[(k, k)], fontsize=7, color=NEUTRAL, ha="center", va="center")
-        for k in range(K):
-            r = graph.real[k]
-            if not (isinstance(r, sympy.Basic) and r == 0) and not (not isinstance(r, sympy.Basic) and r == 0):
-                angle = _free_angle(taken[k], [math.radians(a) for a in (200, 160, 225, 135, 250, 110, 270, 90)])
-                _real_inflow(ax, pos[k], r, 0.75, labels, node_radius_pt, angle)
+        for k in np.flatnonzero(graph.has_real):
+            angle = _free_angle(taken[k], [math.radians(a) for a in (200, 160, 225, 135, 250, 110, 270, 90)])
+            _real_inflow(ax, pos[k], graph.real[k], 0.75, labels, node_radius_pt, angle)
         for kind, (marker, colour) in _MARKERS.items():
             chosen = [k for k in range(K) if status[k] == kind]
             if chosen:
@@ -315,9 +327,7 @@ def _plot_models(system, labels):
                 any(len(m) > 1 and not top.closed[c] for c, m in enumerate(top.components)),
                 bool(np.asarray(graph.has_real).any()))
         _title(ax, system)
-        ax.set_aspect("equal")
-        ax.margins(0.12)
-        ax.set_axis_off()
+        _frame_axes(ax, lo, hi)
     return figure
 
 
@@ -336,12 +346,10 @@ def _plot_condensation(system):
                            else "conditional")
     # nodes as points: one layout unit each, whatever the component's size
     centres = component_layout(top, sizes=[1] * C)
-    lo, hi = centres.min(axis=0), centres.max(axis=0)
-    extent = np.maximum(hi - lo, 1.0) + 2.0
-    units_per_inch = max(1.25, extent[0] / 8.5, extent[1] / 7.5)
+    lo, hi, units_per_inch, size = _frame(centres, 0.8)
     area = np.clip(30 + 40 * np.sqrt(sizes), 30, 900) * (1.0 if C <= 60 else 0.35)
     with figure_style() as Figure:
-        figure = Figure(figsize=_figure_size(extent, units_per_inch))
+        figure = Figure(figsize=size)
         ax = figure.add_subplot()
         a, b = top.component_edges
         if len(a) <= 300:
@@ -372,7 +380,5 @@ def _plot_condensation(system):
         _title(ax, system, f"\ncondensation: {C} strong components (marker area ~ members; ring: green real data, "
                            f"vermillion closed class)\n{closed} closed classes, {collapsing} of {graph.K} models "
                            "collapse; data flow left to right")
-        ax.set_aspect("equal")
-        ax.margins(0.08)
-        ax.set_axis_off()
+        _frame_axes(ax, lo, hi)
     return figure

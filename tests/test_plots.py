@@ -50,6 +50,29 @@ def test_graph_figure_marks_verdicts(name):
         assert "real data $r_k$" in text
 
 
+def test_large_graphs_are_drawn_as_their_condensation():
+    from graphcollapse import from_matrix
+
+    K = 120
+    rng = np.random.default_rng(5)
+    W = np.zeros((K, K))
+    for k in range(K):
+        W[k, rng.integers(K)] += 0.5
+        W[k, (k + 1) % 60 if k < 60 else rng.integers(K)] += 0.5 if k % 4 else 0.25
+    graph = from_matrix(W, real=1 - W.sum(axis=1), n=[10] * K)
+    system = System(graph)
+    figure = plot(system, "graph")
+    text = texts(figure)
+    components = len(system.topology.components)
+    assert f"condensation: {components} strong components" in text
+    markers = sum(len(c.get_offsets()) for ax in figure.axes for c in ax.collections
+                  if isinstance(c, matplotlib.collections.PathCollection))
+    assert markers == components                       # one node per strong component
+    full = plot(system, "graph", condensed=False)
+    assert sum(len(c.get_offsets()) for ax in full.axes for c in ax.collections
+               if isinstance(c, matplotlib.collections.PathCollection)) == K
+
+
 @pytest.mark.parametrize("name", ["demo", "chain", "two_cycle", "mixed_pair"])
 def test_trajectory_and_limits_figures_have_labelled_axes(name):
     graph = load_example(name)

@@ -115,7 +115,7 @@ def test_phase_one_symbol_marks_the_exact_collapse_point():
     figure = plot(load_example("self_loop"), "phase")
     ax = visible_axes(figure)[0]
     assert "collapses iff $a = 0$" in ax.get_title()
-    assert "n = 1" in texts(figure)                     # the size symbol is fixed, and said so
+    assert "fixed at 1: n" in texts(figure)             # the size symbol is fixed, and said so
     vertical = [line for line in ax.get_lines() if np.allclose(line.get_xdata(), 0.0)]
     assert vertical                                     # the collapse point a = 0, drawn where it is
     curve = max(ax.get_lines(), key=lambda line: len(line.get_xdata()))
@@ -136,6 +136,15 @@ def test_phase_two_symbols_from_the_exact_predicate():
     assert [(line.get_xdata()[0], line.get_ydata()[0]) for line in exceptions] == [(1.0, 0.0)]
     image = ax.get_images()[0].get_array()
     assert image.shape == (32, 32) and not np.ma.getmaskarray(image).any()   # bounded on the open square
+
+
+def test_phase_one_symbol_marks_an_exceptional_bounded_point():
+    # ring4 with w = 0: model 0 collapses for every a except a = 1, where model 3's edge vanishes
+    figure = plot(load_example("ring4"), "phase", models=["0"], values={"w": 0})
+    ax = visible_axes(figure)[0]
+    assert "collapses iff $a \\neq 1$" in ax.get_title() and "given: w = 0" in texts(figure)
+    exceptions = [line for line in ax.get_lines() if line.get_marker() == "o"]
+    assert [(line.get_xdata()[0], line.get_ydata()[0]) for line in exceptions] == [(1.0, 1.0)]   # L = s = 1
 
 
 def test_sign_table_decides_exactly():

@@ -174,9 +174,12 @@ def plot_phase(source, *, models=None, values=None, resolution: int | None = Non
                          fontsize=8.5)
         name = plain(graph.name) if graph.name else "interaction graph"
         lines = [f"{name}: where each model collapses (exact predicate) and its limit elsewhere"]
+        given = [f"{key} = {value}" for key, value in (values or {}).items()]
+        if given:
+            lines.append("given: " + ", ".join(given))
         if fixed:
-            lines.append("fixed: " + ", ".join(f"{key} = {value}" for key, value in fixed.items())
-                         + " (for the limit; the verdict does not depend on them)")
+            lines.append("fixed at 1: " + ", ".join(fixed) + " (sizes or variances: they change the limit, "
+                         "not the verdict; set them with --set)")
         if note:
             lines.append(note)
         figure.suptitle("\n".join(lines), fontsize=9.5)
@@ -206,72 +209,58 @@ def _phase_1d(figure, ax, system, model: _Model, symbols, model_id: str, resolut
         if i + 1 < len(roots):
             cells.append(("interval", root, roots[i + 1]))
     mid = math_id(model_id)
-    shown_values = []
-    collapse_points, exception_points = [], []
+    shown_values: list[float] = []
     legend = {}
+    decided = []            # per cell: (kind, lo, hi, valid, collapses, signs), all exact
     for kind, lo, hi in cells:
-        if kind == "point":
-            signs = table.signs_at((lo,))
+        signs = table.signs_at((lo,) if kind == "point" else (rational_between(lo, hi),))
+        decided.append((kind, lo, hi, table.truth(model.valid, signs), table.truth(model.predicate, signs), signs))
+    for kind, lo, hi, valid, collapses, signs in decided:
+        if kind != "interval":
+            continue
+        a, b = float(sympy.N(lo, 20)), float(sympy.N(hi, 20))
+        if not valid:
+            ax.axvspan(a, b, color=_INVALID, linewidth=0, zorder=0)
+            legend["invalid"] = Patch(color=_INVALID, label="a weight outside [0, 1]")
+        elif collapses:
+            ax.axvspan(a, b, facecolor=COLLAPSE, alpha=0.18, hatch="///", edgecolor=COLLAPSE, linewidth=0, zorder=0)
+            legend["region"] = Patch(facecolor=COLLAPSE, alpha=0.3, label="collapses")
         else:
-            signs = table.signs_at((rational_between(lo, hi),))
-        valid = table.truth(model.valid, signs)
-        collapses = table.truth(model.predicate, signs)
-        if kind == "interval":
-            a, b = float(sympy.N(lo, 20)), float(sympy.N(hi, 20))
-            if not valid:
-                ax.axvspan(a, b, color=_INVALID, linewidth=0, zorder=0)
-                legend["invalid"] = Patch(color=_INVALID, label="a weight outside [0, 1]")
-            elif collapses:
-                ax.axvspan(a, b, facecolor=COLLAPSE, alpha=0.18, hatch="///", edgecolor=COLLAPSE, linewidth=0,
-                           zorder=0)
-                legend["region"] = Patch(facecolor=COLLAPSE, alpha=0.3, label="collapses")
-            else:
-                piece = model.piece_of(signs)
-                if piece is not None:
-                    pad = (b - a) * 1e-6
-                    xs = np.linspace(a + pad, b - pad, _CURVE_SAMPLES)
-                    ys = model.values(piece, xs)
-                    ok = np.isfinite(ys) & (ys > 0)
-                    ax.plot(xs[ok], ys[ok], color="black", linewidth=1.4, zorder=3)
-                    shown_values.extend(ys[ok].tolist())
-                    legend["limit"] = Line2D([], [], color="black", label=f"limit $L_{{{mid}}}$")
-        else:
-            if not valid:
-                continue
-            if collapses:
-                collapse_points.append(lo)
-            else:
-                piece = model.piece_of(signs)
-                value = None
-                if piece is not None:
-                    expr = model.pieces[piece][1]
-                    exact = sympy.simplify(expr.subs(x, lo))
-                    value = float(exact) if exact.is_finite else None
-                exception_points.append((lo, value))
+            piece = model.piece_of(signs)
+            if piece is not None:
+                pad = (b - a) * 1e-6
+                xs = np.linspace(a + pad, b - pad, _CURVE_SAMPLES)
+                ys = model.values(piece, xs)
+                ok = np.isfinite(ys) & (ys > 0)
+                ax.plot(xs[ok], ys[ok], color="black", linewidth=1.4, zorder=3)
+                shown_values.extend(ys[ok].tolist())
+                legend["limit"] = Line2D([], [], color="black", label=f"limit $L_{{{mid}}}$")
     if shown_values and max(shown_values) / max(min(shown_values), 1e-300) > 100:
         ax.set_yscale("log")
         low, high = min(shown_values), float(np.quantile(shown_values, 0.97))
         ax.set_ylim(low / 1.5, max(high * 3, low * 100))   # where the limit diverges, show its approach
-    for root in collapse_points:
-        at = float(sympy.N(root, 20))
-        ax.axvline(at, color=COLLAPSE, linestyle=":", linewidth=1.2, zorder=2)
-        ax.plot([at], [0], marker="s", color=COLLAPSE, markersize=7, transform=ax.get_xaxis_transform(),
-                clip_on=False, zorder=5)
-        ax.annotate(f"${sympy.latex(x)} = {tex_value(root)}$", (at, 0.04), xycoords=ax.get_xaxis_transform(),
-                    xytext=(4, 0), textcoords="offset points", fontsize=7, color=COLLAPSE)
-        legend["point"] = Line2D([], [], linestyle="none", marker="s", color=COLLAPSE, label="collapses here")
-    for root, value in exception_points:
-        neighbours_collapse = any(abs(float(sympy.N(root - r, 20))) < 1e-12 for r in collapse_points)
-        if value is None or neighbours_collapse:
+    for i, (kind, root, _, valid, collapses, signs) in enumerate(decided):
+        if kind != "point" or not valid:
             continue
+        # the neighbouring open intervals (exact verdicts): a point matters where it differs from them
+        around = [decided[j][3] and decided[j][4] for j in (i - 1, i + 1) if 0 <= j < len(decided)]
         at = float(sympy.N(root, 20))
-        # mark isolated bounded points inside collapsing intervals
-        left = table.truth(model.predicate, table.signs_at((Fraction(at) - Fraction(1, 10**9),))) if at > 0 else False
-        right = table.truth(model.predicate, table.signs_at((Fraction(at) + Fraction(1, 10**9),))) if at < 1 else False
-        if left or right:
-            ax.plot([at], [value], marker="o", markerfacecolor="white", markeredgecolor="black", zorder=5)
-            legend["exception"] = Line2D([], [], linestyle="none", marker="o", markerfacecolor="white",
-                                         markeredgecolor="black", label="bounded here (limit)")
+        if collapses and not all(around):
+            ax.axvline(at, color=COLLAPSE, linestyle=":", linewidth=1.2, zorder=2)
+            ax.plot([at], [0], marker="s", color=COLLAPSE, markersize=7, transform=ax.get_xaxis_transform(),
+                    clip_on=False, zorder=5)
+            ax.annotate(f"${sympy.latex(x)} = {tex_value(root)}$", (at, 0.04), xycoords=ax.get_xaxis_transform(),
+                        xytext=(4, 0), textcoords="offset points", fontsize=7, color=COLLAPSE)
+            legend["point"] = Line2D([], [], linestyle="none", marker="s", color=COLLAPSE, label="collapses here")
+        elif not collapses and any(around):
+            piece = model.piece_of(signs)
+            if piece is None:
+                continue
+            value = sympy.simplify(model.pieces[piece][1].subs(x, root))
+            if value.is_finite:
+                ax.plot([at], [float(value)], marker="o", markerfacecolor="white", markeredgecolor="black", zorder=5)
+                legend["exception"] = Line2D([], [], linestyle="none", marker="o", markerfacecolor="white",
+                                             markeredgecolor="black", label="bounded here (limit)")
     ax.set_xlim(-0.02, 1.02)
     ax.set_xlabel(f"${sympy.latex(x)}$ (weight)")
     ax.set_ylabel(error_label(system, f"L_{{{mid}}}"))

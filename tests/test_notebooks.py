@@ -1,13 +1,18 @@
 """The notebooks run top to bottom under a real Jupyter kernel; their asserts on computed values must hold.
 
-Each notebook is executed with nbclient (the kernel is the ``python3`` kernel
-of this environment, i.e. the installed graphcollapse).  A failing ``assert``
+Each notebook is executed with nbclient under an IPython kernel of this very
+interpreter (a kernel spec written for the run, so a ``python3`` kernel
+registered elsewhere on the machine cannot stand in for it).  A failing ``assert``
 in a cell fails the test with the cell's traceback.  The executed notebooks
 in the repository keep their outputs (figures included); refresh them with
 ``python tests/test_notebooks.py`` after changing a notebook.
 """
 
+import json
+import os
 import sys
+import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -22,12 +27,37 @@ NOTEBOOKS = sorted((Path(__file__).resolve().parent.parent / "notebooks").glob("
 CELL_TIMEOUT = 180
 
 
+KERNEL = "graphcollapse-tests"
+
+
+@contextmanager
+def this_interpreter_as_kernel():
+    """A kernel spec running ``sys.executable``, first on ``JUPYTER_PATH`` while the block runs."""
+    with tempfile.TemporaryDirectory() as root:
+        spec = Path(root) / "kernels" / KERNEL
+        spec.mkdir(parents=True)
+        (spec / "kernel.json").write_text(json.dumps({
+            "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+            "display_name": "graphcollapse tests", "language": "python"}))
+        before = os.environ.get("JUPYTER_PATH")
+        os.environ["JUPYTER_PATH"] = root + (os.pathsep + before if before else "")
+        try:
+            yield KERNEL
+        finally:
+            if before is None:
+                os.environ.pop("JUPYTER_PATH", None)
+            else:
+                os.environ["JUPYTER_PATH"] = before
+
+
 def execute(path: Path):
     """Run a notebook in its own directory under a fresh kernel; return the executed notebook."""
     notebook = nbformat.read(path, as_version=4)
-    client = nbclient.NotebookClient(notebook, timeout=CELL_TIMEOUT, kernel_name="python3",
-                                     resources={"metadata": {"path": str(path.parent)}})
-    client.execute()
+    with this_interpreter_as_kernel() as kernel:
+        client = nbclient.NotebookClient(notebook, timeout=CELL_TIMEOUT, kernel_name=kernel,
+                                         resources={"metadata": {"path": str(path.parent)}})
+        client.execute()
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     return notebook
 
 

@@ -28,7 +28,6 @@ figure) for the limit.
 
 from __future__ import annotations
 
-import math
 from fractions import Fraction
 
 import numpy as np

@@ -53,6 +53,8 @@ _LAZY = {
     # simulation and the cross-check
     "simulate": "graphcollapse.simulation", "SimulationResult": "graphcollapse.simulation",
     "Prediction": "graphcollapse.crosscheck", "CrossCheck": "graphcollapse.crosscheck",
+    # figures (matplotlib, the 'plot' extra)
+    "plot": "graphcollapse.presentation.plots", "save_figure": "graphcollapse.presentation.plots",
 }
 
 __all__ = [

@@ -84,21 +84,26 @@ def _add_census_parser(commands) -> None:
 
 
 def _run_census(args) -> int:
+    from graphcollapse.presentation.progress import progress_bar
+
     from . import census
     from .sweep import SweepError
 
     seed = census.DEFAULT_SEED if args.seed is None else args.seed
     try:
         if args.estimate is not None:
-            return _print_estimate(census.estimate_cost(args.max_models, args.estimate, seed=seed,
-                                                        workers=args.workers, scheduler=args.scheduler))
+            with progress_bar(args.estimate, "estimate", unit="block") as bar:
+                estimate = census.estimate_cost(args.max_models, args.estimate, seed=seed, workers=args.workers,
+                                                scheduler=args.scheduler, progress=bar)
+            return _print_estimate(estimate)
         report = args.report
         if report is None and args.checkpoint is not None:
             report = str(Path(args.checkpoint).with_suffix(".report.json"))
         print(f"Theorem A census, K = {args.min_models}..{args.max_models}, seed {seed}", flush=True)
-        result = census.run_census(args.max_models, min_models=args.min_models, seed=seed, workers=args.workers,
-                                   scheduler=args.scheduler, checkpoint=args.checkpoint, report=report,
-                                   progress=lambda line: print(line, flush=True))
+        with progress_bar(None, "census", unit="block") as bar:
+            result = census.run_census(args.max_models, min_models=args.min_models, seed=seed,
+                                       workers=args.workers, scheduler=args.scheduler, checkpoint=args.checkpoint,
+                                       report=report, progress=bar)
     except (SweepError, ValueError) as err:
         print(f"python -m proofs_check census: error: {err}", file=sys.stderr)
         return 2

@@ -575,13 +575,14 @@ def census_tasks(max_models: int, min_models: int = 1, seed: int = DEFAULT_SEED)
 def run_census(max_models: int, *, min_models: int = 1, seed: int = DEFAULT_SEED, workers: int | None = None,
                scheduler: str | None = None, checkpoint: str | Path | None = None,
                report: str | Path | None = None, brute_force: bool = True,
-               progress: Callable[[str], None] | None = None) -> CensusResult:
+               progress: Callable[[int, int], None] | None = None) -> CensusResult:
     """Run the census for K = min_models..max_models; see the module notes.
 
     The patterns found are compared with Burnside's count for every K and,
     with ``brute_force`` and K ≤ 4, with the orbit minima of the brute-force
     enumeration.  ``report`` (a path) receives :meth:`CensusResult.report`
-    atomically.
+    atomically; ``progress(done, total)`` is told of every finished block
+    (see :func:`graphcollapse.presentation.progress.progress_bar`).
     """
     for K in (min_models, max_models):
         _check_k(K)
@@ -590,18 +591,8 @@ def run_census(max_models: int, *, min_models: int = 1, seed: int = DEFAULT_SEED
     tasks = census_tasks(max_models, min_models, seed)
     header = {"census": 1, "min_models": min_models, "max_models": max_models, "seed": seed,
               "block_bits": {str(K): BLOCK_BITS[K] for K in range(min_models, max_models + 1)}}
-    total_blocks = len(tasks)
-    state = {"done": 0, "last": time.perf_counter()}
-
-    def on_result(key: str, result: dict) -> None:
-        state["done"] += 1
-        now = time.perf_counter()
-        if progress is not None and (now - state["last"] > 30 or state["done"] == total_blocks):
-            state["last"] = now
-            progress(f"  {state['done']} blocks computed this run ({total_blocks} in the sweep)")
-
     swept = run_sweep(check_block, tasks, workers=workers, scheduler=scheduler, checkpoint=checkpoint,
-                      header=header, on_result=on_result)
+                      header=header, progress=progress)
     counts, models, collapsing, with_collapse, digests = {}, {}, {}, {}, {}
     burnside, brute, brute_match = {}, {}, {}
     failures, failed, worker_seconds, computed_patterns = [], 0, 0.0, 0
@@ -652,7 +643,7 @@ def run_census(max_models: int, *, min_models: int = 1, seed: int = DEFAULT_SEED
 
 
 def estimate_cost(K: int, blocks: int, *, seed: int = DEFAULT_SEED, workers: int | None = None,
-                  scheduler: str | None = None) -> dict:
+                  scheduler: str | None = None, progress: Callable[[int, int], None] | None = None) -> dict:
     """Check a seeded random sample of K's blocks and project the cost of all of them.
 
     The projection is ``(number of patterns) × (measured worker CPU time per
@@ -664,7 +655,7 @@ def estimate_cost(K: int, blocks: int, *, seed: int = DEFAULT_SEED, workers: int
         raise ValueError(f"K={K} has {available} blocks; sample between 1 and {available}")
     chosen = sorted(random.Random(f"estimate:{seed}:{K}").sample(range(available), blocks))
     tasks = [(f"{K}:{b}", (K, b, seed)) for b in chosen]
-    swept = run_sweep(check_block, tasks, workers=workers, scheduler=scheduler)
+    swept = run_sweep(check_block, tasks, workers=workers, scheduler=scheduler, progress=progress)
     records = list(swept.results.values())
     patterns = sum(len(r["codes"]) for r in records)
     seconds = sum(r["seconds"] for r in records)
@@ -713,8 +704,11 @@ def counts_line(result: CensusResult) -> str:
 @check("Theorem A census: every support pattern up to isomorphism (verdicts, limits, slopes)",
        levels=("quick", "full"), group="census")
 def theorem_a_census(level: str) -> str:
+    from graphcollapse.presentation.progress import progress_bar
+
     max_models = 3 if level == "quick" else 4
-    result = run_census(max_models, workers=default_workers())
+    with progress_bar(None, f"census K <= {max_models}", unit="block") as bar:
+        result = run_census(max_models, workers=default_workers(), progress=bar)
     raise_first_failure(result)
     total = sum(result.counts.values())
     per_pattern = result.per_pattern_seconds()

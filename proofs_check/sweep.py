@@ -320,7 +320,8 @@ class SweepResult:
 
 def run_sweep(fn: Callable, tasks: Sequence[tuple[str, tuple]], *, workers: int | None = None,
               scheduler: str | None = None, checkpoint: str | Path | None = None, header: Any = None,
-              on_result: Callable[[str, Any], None] | None = None) -> SweepResult:
+              on_result: Callable[[str, Any], None] | None = None,
+              progress: Callable[[int, int], None] | None = None) -> SweepResult:
     """Run ``fn(*args)`` for every ``(key, args)`` task; see the module notes.
 
     Parameters
@@ -340,6 +341,10 @@ def run_sweep(fn: Callable, tasks: Sequence[tuple[str, tuple]], *, workers: int 
         Identifies the sweep in the checkpoint (a mismatch is refused).
     on_result : callable, optional
         Called as ``on_result(key, result)`` for each newly computed task.
+    progress : callable, optional
+        Called as ``progress(done, total)`` with the tasks finished so far
+        (resumed ones included), e.g. a
+        :func:`graphcollapse.presentation.progress.progress_bar`.
     """
     keys = [key for key, _ in tasks]
     if len(set(keys)) != len(keys):
@@ -365,6 +370,8 @@ def run_sweep(fn: Callable, tasks: Sequence[tuple[str, tuple]], *, workers: int 
             else:
                 runner, executor = _processes(fn, todo, count), f"{count} local processes"
         computed: list[str] = []
+        if progress is not None:
+            progress(resumed, len(tasks))
         for key, result in runner:
             if store is not None:
                 store.record(key, result)
@@ -372,6 +379,8 @@ def run_sweep(fn: Callable, tasks: Sequence[tuple[str, tuple]], *, workers: int 
             computed.append(key)
             if on_result is not None:
                 on_result(key, result)
+            if progress is not None:
+                progress(resumed + len(computed), len(tasks))
         return SweepResult(results, resumed, len(computed), time.perf_counter() - start, executor,
                            store.dropped_tail if store is not None else False, computed)
     finally:

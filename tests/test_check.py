@@ -1,7 +1,9 @@
 """The cross-check: it passes where the theory holds, fails loudly where a prediction is wrong."""
 
+import io
 import json
 import sys
+import time
 from dataclasses import replace
 
 import numpy as np
@@ -202,23 +204,47 @@ def test_cli_user_errors_exit_2(capsys, argv, message):
     assert status == 2 and out == "" and err.count("\n") == 1 and message in err
 
 
-def test_progress_bar_redraws_one_line():
-    import io
+class _Terminal(io.StringIO):
+    def isatty(self):
+        return True
 
-    from graphcollapse.cli.check import _ProgressBar
+
+def test_progress_bar_redraws_one_line():
+    pytest.importorskip("tqdm")
+    from graphcollapse.presentation.progress import progress_bar
+
+    stream = _Terminal()
+    bar = progress_bar(4, "simulating", stream=stream)
+    assert bar.active
+    bar(1, 4)
+    time.sleep(0.3)                           # the bar redraws at most every 0.2 s
+    bar(2, 4)
+    bar(4, 4)
+    text = stream.getvalue()
+    assert "\n" not in text and text.count("\r") >= 3 and "simulating" in text and " 50%" in text
+    assert text.endswith("\r")
+    assert not bar.active                     # closed (and its line erased) at the end
+
+
+def test_progress_bar_is_silent_off_a_terminal(monkeypatch):
+    from graphcollapse.presentation.progress import progress_bar
 
     stream = io.StringIO()
-    bar = _ProgressBar(stream)
+    bar = progress_bar(4, "simulating", stream=stream)
     for done in range(1, 5):
         bar(done, 4)
-    text = stream.getvalue()
-    assert "\n" not in text and "[" + "#" * 30 + "] 100%" in text and text.endswith("\r")
+    assert stream.getvalue() == "" and not bar.active
+    monkeypatch.setitem(sys.modules, "tqdm", None)          # a terminal, but no tqdm: silent too
+    terminal = _Terminal()
+    bar = progress_bar(4, "simulating", stream=terminal)
+    bar(4, 4)
+    assert terminal.getvalue() == "" and not bar.active
 
 
 def test_cli_plot_without_matplotlib_is_one_line(tmp_path, capsys, monkeypatch):
     monkeypatch.setitem(sys.modules, "matplotlib", None)
     status, out, err = run(capsys, "check", "chain", "-R", "10", "-T", "2", "--plot", str(tmp_path / "f.png"))
-    assert status == 2 and "pip install graphcollapse[plot]" in err and err.count("\n") == 1
+    assert status == 2 and "pip install 'graphcollapse[plot]'" in err and err.count("\n") == 1
 
 
 def test_cli_plot_writes_a_png(tmp_path, capsys):

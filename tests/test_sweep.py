@@ -26,10 +26,12 @@ def test_checkpoint_resume_skips_finished_tasks(tmp_path):
     path = tmp_path / "ck.jsonl"
     first = run_sweep(abs, [(str(n), (-n,)) for n in range(3)], workers=1, checkpoint=path, header=HEADER)
     assert (first.resumed, first.computed) == (0, 3)
-    seen = []
+    seen, progress = [], []
     second = run_sweep(abs, [(str(n), (-n,)) for n in range(6)], workers=1, checkpoint=path, header=HEADER,
-                       on_result=lambda key, result: seen.append(key))
+                       on_result=lambda key, result: seen.append(key),
+                       progress=lambda done, total: progress.append((done, total)))
     assert (second.resumed, second.computed) == (3, 3) and seen == ["3", "4", "5"]
+    assert progress == [(3, 6), (4, 6), (5, 6), (6, 6)]     # resumed tasks count as done
     assert second.results == {str(n): n for n in range(6)}
     keys = [json.loads(line).get("key") for line in _lines(path)[1:]]
     assert sorted(keys) == [str(n) for n in range(6)]  # each task recorded exactly once

@@ -27,6 +27,7 @@ COMMANDS = (
     "threshold",
     "demo",
     "check",
+    "plot",
 )
 
 EPILOG = ("Graph files are JSON: {\"models\": [{\"id\": ..., \"n\": ..., \"real\": ...}], "

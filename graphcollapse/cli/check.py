@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 
 from graphcollapse.errors import InputError
 from graphcollapse.cli.common import add_common_options, check_output_path, emit, load_graph, output_format
@@ -34,31 +33,12 @@ def add_parser(sub) -> None:
     parser.set_defaults(run=run)
 
 
-class _ProgressBar:
-    """A one-line bar on stderr, redrawn in place."""
-
-    WIDTH = 30
-
-    def __init__(self, stream):
-        self.stream = stream
-        self.shown = -1
-
-    def __call__(self, done: int, total: int) -> None:
-        percent = 100 * done // total
-        if percent == self.shown:
-            return
-        self.shown = percent
-        filled = self.WIDTH * done // total
-        self.stream.write(f"\rsimulating [{'#' * filled}{'.' * (self.WIDTH - filled)}] {percent:3d}%")
-        if done == total:
-            self.stream.write("\r" + " " * (self.WIDTH + 20) + "\r")
-        self.stream.flush()
-
-
 def run(args) -> int:
     from graphcollapse.system import System
     from graphcollapse.crosscheck.check import check_levels
     from graphcollapse.presentation.reports.check import check_plot, check_text, check_to_dict, require_matplotlib
+    from graphcollapse.presentation.progress import progress_bar
+
     fmt = output_format(args)
     if args.generations < 0:
         raise InputError(f"--generations must be >= 0, got {args.generations}")
@@ -70,9 +50,9 @@ def run(args) -> int:
         check_output_path(args.plot, force=args.force)
     system = System(load_graph(args.graph, args.estimator, args.subs))
     reference = system.prediction(args.generations)
-    progress = _ProgressBar(sys.stderr) if sys.stderr.isatty() else None
-    result = system.simulate(args.generations, args.replications, seed=args.seed, method=args.method,
-                             chunk_size=args.chunk_size, progress=progress)
+    with progress_bar(args.generations + 1, "simulating", unit="generation") as progress:
+        result = system.simulate(args.generations, args.replications, seed=args.seed, method=args.method,
+                                 chunk_size=args.chunk_size, progress=progress if progress.active else None)
     check = system.check(result, alpha=args.alpha, rel_tol=args.rel_tol, reference=reference)
     if args.plot:
         check_plot(check, args.plot)

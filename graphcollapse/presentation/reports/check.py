@@ -18,7 +18,7 @@ import math
 
 import numpy as np
 
-from graphcollapse.errors import InputError
+from graphcollapse.presentation.plots.style import require_matplotlib
 from graphcollapse.presentation.reports.json_report import float_or_none
 
 __all__ = ["check_text", "check_to_dict", "check_plot", "require_matplotlib", "SHOWN_GENERATIONS"]
@@ -153,50 +153,14 @@ def check_to_dict(check) -> dict:
     }
 
 
-def require_matplotlib():
-    """``matplotlib.pyplot`` on a file-only backend, or a one-line error naming the extra."""
-    try:
-        import matplotlib
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
-        raise InputError("--plot needs matplotlib: pip install graphcollapse[plot]") from None
-    return plt
-
-
 def check_plot(check, path) -> None:
     """Write a figure of theory (lines) against simulation (points, 95% bands), one panel per model.
 
     Raises
     ------
-    InputError
+    MissingExtraError
         If matplotlib is not installed.
     """
-    plt = require_matplotlib()
-    result, pred = check.result, check.prediction
-    K = len(pred.ids)
-    columns = min(K, 3)
-    rows = -(-K // columns)
-    figure, axes = plt.subplots(rows, columns, figsize=(4.2 * columns, 3.2 * rows), squeeze=False)
-    t = np.arange(result.generations + 1)
-    for k, model in enumerate(pred.ids):
-        ax = axes[k // columns][k % columns]
-        mean, se = result.mean_error[:, k], result.stderr[:, k]
-        ax.fill_between(t, mean - _Z95 * se, mean + _Z95 * se, color="tab:blue", alpha=0.25, label="simulation 95%")
-        ax.plot(t, mean, "o", color="tab:blue", markersize=3, label="simulation mean")
-        ax.plot(t, pred.trajectory[:, k], "-", color="black", linewidth=1.2, label="theory")
-        failed = [test.t for test in check.by_model[model]["value"] if test.rejected]
-        if failed:
-            ax.plot(failed, mean[failed], "x", color="tab:red", markersize=7, label="disagrees")
-        verdict = "collapses" if pred.collapses[k] else "bounded"
-        ax.set_title(f"{model}: {verdict}", fontsize=10)
-        ax.set_xlabel("generation t")
-        ax.set_ylabel("E(t)")
-    for k in range(K, rows * columns):
-        axes[k // columns][k % columns].set_visible(False)
-    axes[0][0].legend(fontsize=7)
-    status = "PASSED" if check.passed else "FAILED"
-    figure.suptitle(f"{result.family}, {result.replications} replications, {result.method}: {status}", fontsize=11)
-    figure.tight_layout()
-    figure.savefig(path, dpi=110)
-    plt.close(figure)
+    from graphcollapse.presentation.plots import check_figure, save_figure
+
+    save_figure(check_figure(check), path)

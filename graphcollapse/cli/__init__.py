@@ -23,6 +23,7 @@ COMMANDS = (
     "threshold",
     "demo",
     "check",
+    "ensemble",
 )
 
 EPILOG = ("Graph files are JSON: {\"models\": [{\"id\": ..., \"n\": ..., \"real\": ...}], "

@@ -101,8 +101,8 @@ def summarize(stats: list[SampleStatistics], *, threshold: float = DEFAULT_THRES
     exceed = [s.exceed for s in stats if s.exceed is not None]
     labels = sorted({s.exceed_arithmetic for s in stats if s.exceed_arithmetic})
 
-    def mean(values):
-        return mean_interval(values, confidence, mean_method)
+    def mean(values, upper=1.0):  # fractions lie in [0, 1], counts in [0, oo)
+        return mean_interval(values, confidence, mean_method, lower=0.0, upper=upper)
 
     return PointEstimate(
         samples=len(stats), threshold=threshold,
@@ -110,7 +110,7 @@ def summarize(stats: list[SampleStatistics], *, threshold: float = DEFAULT_THRES
         fraction_given_macro=mean(fractions[macro]),
         fraction=mean(fractions),
         fraction_sd=float(fractions.std(ddof=1)) if len(stats) > 1 else None,
-        closed_count=mean(counts),
+        closed_count=mean(counts, upper=None),
         p_closed=proportion(int((counts > 0).sum()), len(stats), confidence, proportion_method),
         closed_sizes=dict(sizes),
         largest_component=mean([s.largest_component / s.K for s in stats]),

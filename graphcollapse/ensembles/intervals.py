@@ -137,8 +137,21 @@ def bootstrap(values, confidence: float = 0.95, *, resamples: int = 2000, seed: 
     return Interval(mean, float(low), float(high), int(x.size), "bootstrap", confidence)
 
 
-def mean_interval(values, confidence: float = 0.95, method: str = "t") -> Interval:
-    """A mean's interval by ``method`` (``t`` or ``bootstrap``)."""
+def mean_interval(values, confidence: float = 0.95, method: str = "t", *, lower: float | None = None,
+                  upper: float | None = None) -> Interval:
+    """A mean's interval by ``method`` (``t`` or ``bootstrap``), clipped to the values' range ``[lower, upper]``.
+
+    A fraction cannot leave ``[0, 1]`` nor a count go below 0; the ``t``
+    interval of a skewed sample would otherwise cross those bounds.
+
+    >>> str(mean_interval([0.0, 0.0, 0.8], lower=0.0, upper=1.0))
+    '0.2667 [0, 1]'
+    """
     if method not in MEAN_METHODS:
         raise InputError(f"interval method for means must be one of {', '.join(MEAN_METHODS)}, not {method!r}")
-    return (t_interval if method == "t" else bootstrap)(values, confidence)
+    out = (t_interval if method == "t" else bootstrap)(values, confidence)
+    if out.low is None:
+        return out
+    low = out.low if lower is None else max(lower, out.low)
+    high = out.high if upper is None else min(upper, out.high)
+    return Interval(out.estimate, low, high, out.n, out.method, out.confidence)

@@ -120,3 +120,11 @@ def test_two_implementations_agree_on_the_collapse_distribution():
     assert theirs_iv.contains(ours.law.p_macro) and ours.p_macro.contains(ours.law.p_macro)
     macro = theirs[theirs >= threshold]
     assert abs(macro.mean() - ours.fraction_given_macro.estimate) < 0.03
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("c, p", [(2.0, 0.0), (3.0, 0.3)])
+def test_estimates_agree_with_the_law_at_a_hundred_thousand_models(c, p):
+    e = estimate("er", 100_000, params={"c": c}, real_fraction=p, samples=300, seed=13, confidence=LEVEL)
+    assert e.p_macro.contains(e.law.p_macro) and e.closed_count.contains(e.law.mean_closed)
+    assert e.fraction_given_macro.contains(e.law.phi)

@@ -14,8 +14,10 @@ sweep needs from the sample and nothing of size ``K``:
   asymptotic law calls ``φ``.
 
 The verdict is the one :func:`graphcollapse.topology.collapsing_support`
-computes (the tests check that they agree); this pass reuses its component
-labels for the class statistics instead of computing them twice.
+computes, from the same two helpers (:func:`~graphcollapse.topology.closed_components`,
+:func:`~graphcollapse.topology.downstream`; the tests check that they
+agree); this pass keeps the component labels for the class statistics
+instead of computing them twice, and needs no transposition.
 
 Examples
 --------
@@ -33,10 +35,10 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 import numpy as np
-import scipy.sparse as sp
 from scipy.sparse import csgraph
 
 from graphcollapse.ensembles.digraph import FlowDigraph
+from graphcollapse.topology import closed_components, downstream
 
 __all__ = ["SampleStatistics", "sample_statistics", "collapsing_models", "MAX_SIZES"]
 
@@ -79,28 +81,13 @@ class SampleStatistics:
 
 
 def _reach(flow: FlowDigraph, seeds: np.ndarray) -> np.ndarray:
-    """Boolean mask of the models reachable along the flow from any seed (one BFS from a virtual node)."""
-    K = flow.K
-    dtype = flow.indices.dtype
-    indptr = np.empty(K + 2, dtype=np.int64)
-    indptr[:K + 1] = flow.indptr
-    indptr[K + 1] = flow.indptr[-1] + seeds.size
-    indices = np.concatenate([flow.indices, seeds.astype(dtype)])
-    graph = sp.csr_array((np.ones(indices.size, dtype=np.int8), indices, indptr.astype(dtype)), shape=(K + 1, K + 1))
-    reached = csgraph.breadth_first_order(graph, K, directed=True, return_predecessors=False)
-    out = np.zeros(K + 1, dtype=bool)
-    out[reached] = True
-    return out[:K]
+    """Boolean mask of the models reachable along the flow from any seed."""
+    return downstream(flow.indptr, flow.indices, seeds)
 
 
 def _closed(flow: FlowDigraph, labels: np.ndarray, n_comp: int, real: np.ndarray) -> np.ndarray:
-    """Closed components: no member trains on a model outside, none receives real data."""
-    open_ = np.zeros(n_comp, dtype=bool)
-    target_labels = labels[flow.indices]
-    crossing = labels[flow.sources] != target_labels
-    open_[target_labels[crossing]] = True
-    open_[labels[real]] = True
-    return ~open_
+    """Closed components (no member trains on a model outside, none receives real data)."""
+    return closed_components(labels, n_comp, flow.sources, flow.indices, real)
 
 
 def collapsing_models(flow: FlowDigraph, real: np.ndarray) -> np.ndarray:

@@ -43,6 +43,9 @@ __all__ = ["sweep", "estimate", "SweepTable", "Row", "run_task", "REAL_FRACTION"
 #: The grid name of the real-data fraction.
 REAL_FRACTION = "p"
 
+#: Sweeps with fewer model-samples than this (sizes x points x samples) run in this process by default.
+SERIAL_BELOW = 2_000_000
+
 
 @dataclass(frozen=True)
 class Row:
@@ -131,6 +134,8 @@ def sweep(ensemble: str, sizes: Sequence[int], *, params: Mapping[str, Any] | No
         Base seed; a sample's graph depends only on the seed, its design and its index.
     threshold, confidence, proportion_method, mean_method : see :func:`~graphcollapse.ensembles.estimate.summarize`.
     workers, scheduler, checkpoint, progress : see :func:`graphcollapse.parallel.run_sweep`.
+        By default a sweep runs in one worker process per CPU, except a small
+        one (fewer than :data:`SERIAL_BELOW` model-samples), which runs here.
 
     Returns
     -------
@@ -169,6 +174,8 @@ def sweep(ensemble: str, sizes: Sequence[int], *, params: Mapping[str, Any] | No
               **{k: (list(v) if isinstance(v, tuple) else v) for k, v in options.items()}}
     tasks = [(_key(K, point, s), (designs[K, json.dumps(point, sort_keys=True)], s))
              for K in sizes for point in points for s in range(samples)]
+    if workers is None and scheduler is None and sum(d.K for d in designs.values()) * samples < SERIAL_BELOW:
+        workers = 1  # starting worker processes would take longer than the whole sweep
     swept = run_sweep(run_task, tasks, workers=workers, scheduler=scheduler, checkpoint=checkpoint,
                       header=header, progress=progress)
     rows = []

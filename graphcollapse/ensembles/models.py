@@ -5,20 +5,16 @@ or strings, e.g. from ``--param c=2``) into an :class:`Ensemble` and a
 complete, typed parameter dictionary, rejecting unknown or invalid values
 with one line naming the parameter.
 
-=========================  ==========================================  ==================================
-ensemble (aliases)         parameters (defaults)                       asymptotic law
-=========================  ==========================================  ==================================
-``erdos_renyi`` (er, gnp)  ``c``; ``loops`` (true)                     closed form
-``in_regular``             ``d``; ``loops`` (true)                     yes (trivial for ``d ≥ 2``)
-``out_regular``            ``d``; ``loops`` (true)                     yes
-``configuration`` (cm)     ``c`` (2), ``in_law``/``out_law``           yes, for i.i.d. laws
-                           (poisson), ``gamma`` (2.5), ``loops``
-                           (true); or ``in_degrees``/``out_degrees``
-``preferential_attachment``  ``m`` (2), ``delta`` (1), ``reverse``     not derived
-(pa)                       (0.5)
-``small_world`` (ws)       ``k`` (4), ``beta`` (0.1), ``rewire``       not derived
-                           (source)
-=========================  ==========================================  ==================================
+* ``erdos_renyi`` (``er``, ``gnp``): ``c``; ``loops`` (true).  Law: closed form.
+* ``in_regular``: ``d``; ``loops`` (true).  Law: yes (trivial for ``d ≥ 2``).
+* ``out_regular``: ``d``; ``loops`` (true).  Law: yes.
+* ``configuration`` (``cm``): ``c`` (2), ``in_law`` / ``out_law`` (poisson),
+  ``gamma`` (2.5), ``loops`` (true); or ``in_degrees`` / ``out_degrees``
+  arrays.  Law: yes, for i.i.d. degree laws.
+* ``preferential_attachment`` (``pa``): ``m`` (2), ``delta`` (1), ``reverse``
+  (0.5).  Law: not derived.
+* ``small_world`` (``ws``): ``k`` (4), ``beta`` (0.1), ``rewire`` (source).
+  Law: not derived.
 
 Examples
 --------

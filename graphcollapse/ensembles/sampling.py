@@ -30,9 +30,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from fractions import Fraction
-from typing import Any
 
 import numpy as np
 
@@ -80,7 +79,6 @@ class Design:
     n: int = 1
     giant: bool = False
     seed: int = 0
-    label: str = field(default="", compare=False)
 
     def __post_init__(self):
         ensemble, params = resolve(self.ensemble, self.params)

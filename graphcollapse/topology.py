@@ -36,7 +36,7 @@ from graphcollapse.graph import InteractionGraph
 from graphcollapse.linalg import domain
 from graphcollapse.numbers.forms import tidy
 
-__all__ = ["Topology", "collapsing_support"]
+__all__ = ["Topology", "collapsing_support", "closed_components", "downstream"]
 
 
 def collapsing_support(support: sp.csr_array, has_real: np.ndarray) -> np.ndarray:
@@ -69,22 +69,50 @@ def collapsing_support(support: sp.csr_array, has_real: np.ndarray) -> np.ndarra
     K = support.shape[0]
     indptr, sources = support.indptr, support.indices
     targets = np.repeat(np.arange(K, dtype=sources.dtype), np.diff(indptr))
-    _, labels = csgraph.connected_components(support, directed=True, connection="strong")
-    crossing = labels[sources] != labels[targets]
-    n_comp = int(labels.max()) + 1 if K else 0
-    open_ = np.zeros(n_comp, dtype=bool)
-    open_[labels[targets[crossing]]] = True
-    open_[labels[np.asarray(has_real, dtype=bool)]] = True
-    seeds = np.flatnonzero(~open_[labels])
+    n_comp, labels = csgraph.connected_components(support, directed=True, connection="strong")
+    seeds = np.flatnonzero(closed_components(labels, n_comp, sources, targets, has_real)[labels])
     if seeds.size == 0:
         return np.zeros(K, dtype=bool)
     # Data flows source -> target: the flow graph is the transpose, whose CSR
     # form is the CSC form of the support (an O(edges) counting transpose).
-    # A virtual node K, appended as one extra row, feeds every closed-class member.
     flow = support.tocsc()
-    flow_indptr = np.concatenate([flow.indptr, [flow.indptr[-1] + seeds.size]])
-    flow_indices = np.concatenate([flow.indices, seeds.astype(flow.indices.dtype)])
-    flow = sp.csr_array((np.ones(flow_indices.size, dtype=bool), flow_indices, flow_indptr), shape=(K + 1, K + 1))
+    return downstream(flow.indptr, flow.indices, seeds)
+
+
+def closed_components(labels: np.ndarray, n_comp: int, sources: np.ndarray, targets: np.ndarray,
+                      has_real: np.ndarray) -> np.ndarray:
+    """Which strongly connected components are closed: no member trains outside, none has real data.
+
+    ``labels`` are the component labels of the models, ``sources[e] → targets[e]`` the edges.
+
+    >>> import numpy as np
+    >>> closed_components(np.array([0, 0, 1]), 2, np.array([0, 1, 1]), np.array([1, 0, 2]),
+    ...                   np.zeros(3, dtype=bool)).tolist()
+    [True, False]
+    """
+    open_ = np.zeros(n_comp, dtype=bool)
+    target_labels = labels[targets]
+    open_[target_labels[labels[sources] != target_labels]] = True
+    open_[labels[np.asarray(has_real, dtype=bool)]] = True
+    return ~open_
+
+
+def downstream(indptr: np.ndarray, indices: np.ndarray, seeds: np.ndarray) -> np.ndarray:
+    """Models reachable along the data flow from any seed (seeds included), by one breadth-first search.
+
+    ``indptr``/``indices`` are the CSR arrays of the *flow* graph (row ``j``
+    lists the models that train on ``j``).  A virtual node, appended as one
+    extra row, feeds every seed, so one search covers them all.
+
+    >>> import numpy as np
+    >>> downstream(np.array([0, 1, 2, 2]), np.array([1, 2]), np.array([1])).tolist()
+    [False, True, True]
+    """
+    K = indptr.size - 1
+    dtype = indices.dtype
+    flow_indptr = np.concatenate([indptr, [indptr[-1] + seeds.size]]).astype(dtype)
+    flow_indices = np.concatenate([indices, seeds.astype(dtype)])
+    flow = sp.csr_array((np.ones(flow_indices.size, dtype=np.int8), flow_indices, flow_indptr), shape=(K + 1, K + 1))
     reached = csgraph.breadth_first_order(flow, K, directed=True, return_predecessors=False)
     out = np.zeros(K + 1, dtype=bool)
     out[reached] = True

@@ -28,6 +28,7 @@ COMMANDS = (
     "demo",
     "check",
     "plot",
+    "ensemble",
 )
 
 EPILOG = ("Graph files are JSON: {\"models\": [{\"id\": ..., \"n\": ..., \"real\": ...}], "

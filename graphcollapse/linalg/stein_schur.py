@@ -90,6 +90,29 @@ class RealSchur:
         self.blocks = _partition(self.T, block)
         self._diagonals: dict[int, _Diagonal] = {}
 
+    @classmethod
+    def from_factors(cls, T, U, block: int = BLOCK) -> "RealSchur":
+        """A Schur form known already: ``T`` upper quasi-triangular, ``U`` orthogonal.
+
+        Examples
+        --------
+        >>> s = RealSchur.from_factors([[0.5, 1.0, 0.0], [-2.0, 0.5, 1.0], [0.0, 0.0, 0.1]], np.eye(3), block=1)
+        >>> s.blocks
+        ((0, 2), (2, 3))
+        """
+        T = np.array(T, dtype=float)
+        U = np.array(U, dtype=float)
+        m = T.shape[0] if T.ndim == 2 else -1
+        if T.shape != (m, m) or U.shape != (m, m):
+            raise ValueError(f"from_factors: T and U must be square and of one size, got {T.shape}, {U.shape}")
+        if np.any(np.tril(T, -2)) or np.any(np.diagonal(T, -1)[1:] * np.diagonal(T, -1)[:-1]):
+            raise ValueError("from_factors: T is not upper quasi-triangular")
+        self = cls.__new__(cls)
+        self.T, self.U = T, U
+        self.blocks = _partition(T, block)
+        self._diagonals = {}
+        return self
+
     @property
     def size(self) -> int:
         return self.T.shape[0]
@@ -166,10 +189,11 @@ def _partition(T: np.ndarray, block: int) -> tuple[tuple[int, int], ...]:
     cuts = [0]
     for i in range(1, count):
         cut = max(round(i * m / count), cuts[-1] + 1)
-        if T[cut, cut - 1] != 0.0:  # inside a 2x2 block: cut after it
+        if cut < m and T[cut, cut - 1] != 0.0:  # inside a 2x2 block: cut after it
             cut += 1
-        if cut < m:
-            cuts.append(cut)
+        if cut >= m:
+            break
+        cuts.append(cut)
     cuts.append(m)
     return tuple(zip(cuts[:-1], cuts[1:]))
 

@@ -175,7 +175,7 @@ def test_pooled_ols_with_several_sources_both_paths_agree():
 
 
 def test_spd_solve_matches_numpy():
-    from graphcollapse.simulation.numerics.smallspd import packed, spd_solve
+    from graphcollapse.simulation.numerics.smallspd import column, packed, spd_solve
 
     rng = np.random.default_rng(3)
     for d in (1, 2, 5, 9):
@@ -184,8 +184,9 @@ def test_spd_solve_matches_numpy():
         h, w = rng.standard_normal((6, d)), rng.standard_normal((6, d))
         L = np.linalg.cholesky(G)
         expected = np.linalg.solve(G, (h + (L @ w[..., None])[..., 0])[..., None])[..., 0]
-        lower = np.stack([G[:, a, b] for a in range(d) for b in range(a + 1)])
-        assert [packed(a, b) for a in range(d) for b in range(a + 1)] == list(range(d * (d + 1) // 2))
+        lower = np.concatenate([G[:, b:, b].T for b in range(d)])
+        assert [packed(a, b, d) for b in range(d) for a in range(b, d)] == list(range(d * (d + 1) // 2))
+        assert all(np.array_equal(lower[column(b, d)].T, G[:, b:, b]) for b in range(d))
         np.testing.assert_allclose(spd_solve(lower, h.T, w.T).T, expected, rtol=1e-10, atol=1e-12)
         np.testing.assert_allclose(spd_solve(lower, h.T).T, np.linalg.solve(G, h[..., None])[..., 0],
                                    rtol=1e-10, atol=1e-12)

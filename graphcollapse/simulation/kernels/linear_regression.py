@@ -40,7 +40,7 @@ import numpy as np
 from graphcollapse.errors import InputError
 from graphcollapse.simulation.kernels.gaussian_mean import dimension
 from graphcollapse.simulation.kernels.base import Kernel
-from graphcollapse.simulation.numerics.smallspd import packed, spd_solve
+from graphcollapse.simulation.numerics.smallspd import column, spd_solve
 
 __all__ = ["OLSKernel"]
 
@@ -145,8 +145,8 @@ class OLSKernel(Kernel):
         share ``σ`` and slot by slot (``σ_j A_j w_j``) otherwise.  The
         arithmetic runs on a structure of arrays (axis 0: the entries; then
         slots; then replications, contiguous) in buffers reused from one
-        generation to the next: ``A`` column by column, ``G`` row by row
-        (packed), the sums per model (one matrix product with the slot-model
+        generation to the next: ``A`` and ``G`` column by column (packed), the
+        sums per model (one matrix product with the slot-model
         incidence matrix), and one Cholesky solve of all the fits
         (:func:`~graphcollapse.simulation.numerics.smallspd.spd_solve`).
         """
@@ -177,11 +177,11 @@ class OLSKernel(Kernel):
                 cols[c][1:, :, rows] = lower[taken:taken + d - 1 - c]
                 taken += d - 1 - c
         theta[...] = np.transpose(sources[:, shape.positions])  # (d, S, R)
-        for a in range(d):  # G[a, c..a] += A[a, c] A[c..a, c]
-            row = stats[packed(a, 0):packed(a, a) + 1]
-            np.multiply(cols[0][:a + 1], cols[0][a], out=row)
-            for c in range(1, a + 1):
-                row[c:] += np.multiply(cols[c][:a + 1 - c], cols[c][a - c], out=scratch[:a + 1 - c])
+        for b in range(d):  # column b of G: G[b.., b] = Σ_{c <= b} A[b.., c] A[b, c]
+            target = stats[column(b, d)]
+            np.multiply(cols[0][b:], cols[0][b], out=target)
+            for c in range(1, b + 1):
+                target += np.multiply(cols[c][b - c:], cols[c][b - c], out=scratch[:d - b])
         h = stats[P:]  # h = Σ_c A[:, c] u_c with u = Aᵀθ (+ σ w slot by slot)
         for c in range(d):
             u = np.add.reduce(np.multiply(cols[c], theta[c:], out=scratch[:d - c]), axis=0)
@@ -242,7 +242,7 @@ class _Workspace(threading.local):
         self.key, self.arrays = None, None
 
     def buffers(self, d: int, S: int, R: int, width: int):
-        """``A`` (packed by columns), ``stats``, ``scratch``, ``w``, ``theta`` for ``S`` slots and ``R`` replications."""
+        """``A`` (packed by columns), ``stats``, ``scratch``, ``w``, ``theta``: ``S`` slots, ``R`` replications."""
         key = (d, S, R, width)
         if self.key != key:
             P = d * (d + 1) // 2

@@ -194,7 +194,7 @@ def _cross(A_RR: sp.csr_array, components: np.ndarray, sizes: np.ndarray, schur:
         rhs = F[start:stop]
         if start:  # coupling to the earlier segments: A_{seg, earlier} Y_earlier A_bbᵀ
             rhs = rhs + (A_RR[start:stop, :start] @ Y[:start]) @ A_bb.T
-        A_ss = A_RR[start:stop, start:stop]
+        A_ss = A_RR if len(cuts) == 2 else A_RR[start:stop, start:stop]
         if large[start]:
             Y[start:stop] = solve_stein(schur[int(components[start])], S_b if S_b is not None else A_bb, rhs)
         elif S_b is not None and stop - start <= m_b:

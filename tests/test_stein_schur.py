@@ -161,13 +161,13 @@ def test_stein_residual_sees_a_wrong_solution():
 # -- float limits: residuals, and the exact limits agree --------------------------------
 
 def _giant(K: int, real: float, seed: int = 3):
-    """The issue's graph: four random sources per model, the same real weight everywhere."""
+    """The issue's graph: four distinct random sources per model, the same real weight everywhere."""
     rng = np.random.default_rng(seed)
-    rows = np.repeat(np.arange(K), 4)
-    W = sp.csr_array((rng.random(4 * K), (rows, rng.integers(0, K, size=4 * K))), shape=(K, K))
-    W.sum_duplicates()
-    W = (sp.diags((1 - real) / W.sum(axis=1)) @ W).tocsr()
-    return gc.from_matrix(W, real=np.full(K, real), n=np.full(K, 100.0))
+    W = np.zeros((K, K))
+    for k in range(K):
+        weights = rng.random(4)
+        W[k, rng.choice(K, size=4, replace=False)] = (1 - real) * weights / weights.sum()
+    return gc.from_matrix(sp.csr_array(W), real=np.full(K, real), n=np.full(K, 100.0))
 
 
 @pytest.mark.parametrize("real", [0.1, 0.001])

@@ -116,7 +116,7 @@ def main() -> None:
         graph = make()
         print(f"\npooled OLS, {graph.name}: K = {K}, d = {D}, n = {N}, T = {T}, R = {R} "
               f"({work} model-generations x replications)")
-        loop_time = best_of(1, lambda: loop_baseline(graph, loop_reps)) * R / loop_reps
+        loop_time = best_of(repeats, lambda: loop_baseline(graph, loop_reps)) * R / loop_reps
         sample_time = best_of(repeats, lambda: simulate(graph, T, R, seed=1, method="samples"))
         suff_time = best_of(repeats, lambda: simulate(graph, T, R, seed=1, method="sufficient"))
         print(f"{'path':<34}{'time (s)':>10}{'throughput (/s)':>18}{'speed-up':>10}")

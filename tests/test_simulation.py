@@ -141,3 +141,52 @@ def test_bad_arguments(kwargs, message):
     args = {"generations": 2, "replications": 10, **kwargs}
     with pytest.raises(GraphCollapseError, match=message):
         simulate(self_loop({"family": "gaussian_mean"}), **args)
+
+
+def multi_source(sigma2=None, d=3, n=24):
+    """Four models; k trains on k-1 and k+1; models 0 and 2 also on real data (1/4 + 3/8 + 3/8, else 1/2 + 1/2)."""
+    models = [{"id": str(k), "n": n, **({"real": "1/4"} if k % 2 == 0 else {}),
+               **({"sigma2": sigma2[k]} if sigma2 else {})} for k in range(4)]
+    edges = [{"from": str(j), "to": str(k), "weight": "3/8" if k % 2 == 0 else "1/2"}
+             for k in range(4) for j in ((k - 1) % 4, (k + 1) % 4)]
+    return from_dict({"mixing": "pooled", "estimator": {"family": "linear_regression", "d": d, "sigma2": 1},
+                      "models": models, "edges": edges})
+
+
+@pytest.mark.parametrize("sigma2", [None, [1, 3, "1/2", 2]], ids=["shared noise", "noise per source"])
+def test_pooled_ols_with_several_sources_has_the_exact_mean_error(sigma2):
+    """Pooled fits of two or three slots (drawn by pooled_fits) against the exact finite-sample recursion."""
+    from graphcollapse.system import System
+
+    g = multi_source(sigma2)
+    exact = System(g).trajectory(3)
+    r = simulate(g, 3, 6000, seed=7, method="sufficient")
+    for t in (1, 3):
+        for k in range(4):
+            assert abs(r.mean_error[t, k] - float(exact[t][k])) < 4.5 * r.stderr[t, k], (t, k)
+
+
+def test_pooled_ols_with_several_sources_both_paths_agree():
+    g = multi_source([1, 3, "1/2", 2])
+    samples = simulate(g, 2, 1500, seed=11, method="samples")
+    sufficient = simulate(g, 2, 1500, seed=12, method="sufficient")
+    for k in range(4):
+        assert ks_2samp(samples.errors[:, 2, k], sufficient.errors[:, 2, k]).pvalue > 1e-3
+
+
+def test_spd_solve_matches_numpy():
+    from graphcollapse.simulation.numerics.smallspd import column, packed, spd_solve
+
+    rng = np.random.default_rng(3)
+    for d in (1, 2, 5, 9):
+        X = rng.standard_normal((6, d + 4, d))
+        G = X.transpose(0, 2, 1) @ X
+        h, w = rng.standard_normal((6, d)), rng.standard_normal((6, d))
+        L = np.linalg.cholesky(G)
+        expected = np.linalg.solve(G, (h + (L @ w[..., None])[..., 0])[..., None])[..., 0]
+        lower = np.concatenate([G[:, b:, b].T for b in range(d)])
+        assert [packed(a, b, d) for b in range(d) for a in range(b, d)] == list(range(d * (d + 1) // 2))
+        assert all(np.array_equal(lower[column(b, d)].T, G[:, b:, b]) for b in range(d))
+        np.testing.assert_allclose(spd_solve(lower, h.T, w.T).T, expected, rtol=1e-10, atol=1e-12)
+        np.testing.assert_allclose(spd_solve(lower, h.T).T, np.linalg.solve(G, h[..., None])[..., 0],
+                                   rtol=1e-10, atol=1e-12)

@@ -7,17 +7,24 @@ component ``b`` splits into
 
 * the rows ``P`` of the earlier components: ``Y = X_Pb`` solves the
   Sylvester-Stein equation ``Y = A_PP Y A_bbᵀ + F`` with ``F`` known
-  (``A_PP X_PP A_bPᵀ + C_Pb``).  It is solved in the Schur basis of the
-  *smaller* of ``A_PP`` and ``A_bb`` (dense, complex), one sparse LU of
-  ``I − λ A`` per Schur column for the larger one;
+  (``A_PP X_PP A_bPᵀ + C_Pb``).  ``P`` is cut into segments in topological
+  order: each component larger than :data:`KRONECKER_MAX` is a segment of
+  its own, each run of smaller ones another.  A large component's segment is
+  solved in the real Schur bases of both sides (:mod:`.stein_schur`; its
+  Schur form was computed once, for its own diagonal block); a run of small
+  components is solved in the Schur basis of the *smaller* side (dense,
+  complex), one sparse LU of ``I − λ A`` per Schur column for the larger one
+  (no fill: its components are small) -- or, when ``b`` is large and the run
+  is not larger than ``b``, in both real Schur bases;
 * the diagonal block ``X_bb``: a discrete Lyapunov equation of the size of
-  the component (Kronecker solve when small, SciPy's solver otherwise).
+  the component (Kronecker solve when small, the blocked real Schur solver
+  :func:`~graphcollapse.linalg.stein_schur.solve_lyapunov` otherwise).
 
 Rows of components that share no upstream model with ``b`` are exactly zero
 (independent noise) and are dropped from ``P``.  So a graph of many small
 components never touches an ``n x n`` dense factorisation, and a graph that
-is one big component costs one call of
-:func:`scipy.linalg.solve_discrete_lyapunov` on it.
+is one big component costs one real Schur decomposition and a blocked
+(level-3) quasi-triangular sweep, whatever its spectral radius.
 
 :func:`solve_stein_mpmath` solves the same equation at a chosen precision
 for small, ill-conditioned systems (spectral radius within ~1e-12 of 1).
@@ -36,14 +43,16 @@ from __future__ import annotations
 from typing import Sequence
 
 import numpy as np
-import scipy.linalg as la
 import scipy.sparse as sp
 import scipy.sparse.linalg as spla
+import scipy.linalg as la
 
-__all__ = ["solve_stein_float", "solve_stein_mpmath", "exact_to_mpf", "KRONECKER_MAX"]
+from graphcollapse.linalg.stein_schur import RealSchur, solve_lyapunov, solve_stein
 
-#: Largest diagonal block solved through its dense Kronecker system.
-KRONECKER_MAX = 24
+__all__ = ["solve_stein_float", "stein_residual", "solve_stein_mpmath", "exact_to_mpf", "KRONECKER_MAX"]
+
+#: Largest diagonal block solved through its dense Kronecker system (larger ones: real Schur).
+KRONECKER_MAX = 12
 #: Largest component for which the shifted sparse LU keeps the natural (topological) order.
 NATURAL_ORDER_MAX = 64
 
@@ -72,9 +81,10 @@ def solve_stein_float(A, C: np.ndarray, blocks: Sequence[np.ndarray], *,
     order = np.concatenate([np.asarray(b, dtype=np.int64) for b in blocks]) if blocks else np.zeros(0, np.int64)
     if len(order) != n or len(np.unique(order)) != n:
         raise ValueError("blocks must partition the indices")
-    Ap = A[order][:, order].tocsr()
-    Cp = C[np.ix_(order, order)]
-    sizes = [len(b) for b in blocks]
+    natural = bool(np.array_equal(order, np.arange(n)))
+    Ap = A if natural else A[order][:, order].tocsr()
+    Cp = C if natural else C[np.ix_(order, order)]
+    sizes = np.array([len(b) for b in blocks], dtype=np.int64)
     offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
     if upstream is None:
         upstream = _upstream_sets(Ap, offsets)
@@ -85,9 +95,12 @@ def solve_stein_float(A, C: np.ndarray, blocks: Sequence[np.ndarray], *,
     for c, members in enumerate(upstream):
         U[c, list(members)] = True
     component_of = np.repeat(np.arange(nb), sizes)
+    schur: dict[int, RealSchur] = {}  # the real Schur forms of the large components' diagonal blocks
     for b in range(nb):
         lo, hi = offsets[b], offsets[b + 1]
         A_bb = Ap[lo:hi, lo:hi].toarray()
+        if hi - lo > KRONECKER_MAX:
+            schur[b] = RealSchur(A_bb)
         related = np.zeros(nb, dtype=bool)
         related[:b] = (U[:b] & U[b]).any(axis=1)
         rows = np.flatnonzero(related[component_of[:lo]])
@@ -100,17 +113,39 @@ def solve_stein_float(A, C: np.ndarray, blocks: Sequence[np.ndarray], *,
             AX = A_bR[:, sources] @ X[np.ix_(rows[sources], rows)]  # s x |R|
             known = A_RR @ AX.T  # A_RR X_RR A_bRᵀ (X_RR symmetric)
             F = known + Cp[np.ix_(rows, np.arange(lo, hi))]
-            Y = _sylvester(A_RR, A_bb, F, int(np.max(np.asarray(sizes)[:b][related[:b]])))
+            Y = _cross(A_RR, component_of[rows], sizes, schur, A_bb, b, F)
             X[np.ix_(rows, np.arange(lo, hi))] = Y
             X[np.ix_(np.arange(lo, hi), rows)] = Y.T
             AY = A_bR @ Y  # A_bR X_Rb
             G = (A_bR @ AX.T).T + AY @ A_bb.T + A_bb @ AY.T + Cp[lo:hi, lo:hi]
         else:
             G = Cp[lo:hi, lo:hi].copy()
-        X[lo:hi, lo:hi] = _lyapunov(A_bb, (G + G.T) / 2)
+        G += G.T
+        G *= 0.5
+        X[lo:hi, lo:hi] = _lyapunov(A_bb, schur.get(b), G)
+    if natural:
+        return X
     out = np.empty_like(X)
     out[np.ix_(order, order)] = X
     return out
+
+
+def stein_residual(A, X: np.ndarray, C: np.ndarray) -> float:
+    """``‖X − A X Aᵀ − C‖_F / ‖X‖_F`` (``A`` sparse or dense, ``X`` symmetric; 0 for ``X = 0``).
+
+    Examples
+    --------
+    >>> stein_residual(np.array([[0.5]]), np.array([[4 / 3]]), np.eye(1)) < 1e-15
+    True
+    """
+    A = sp.csr_array(A, dtype=float)
+    norm = float(np.linalg.norm(X))
+    if norm == 0.0:
+        return float(np.linalg.norm(C))
+    R = np.asarray(A @ np.asarray(A @ X).T)  # A X Aᵀ (X symmetric)
+    np.subtract(X, R, out=R)
+    R -= C
+    return float(np.linalg.norm(R)) / norm
 
 
 def _upstream_sets(Ap: sp.csr_array, offsets: np.ndarray) -> list[set]:
@@ -131,12 +166,42 @@ def _upstream_sets(Ap: sp.csr_array, offsets: np.ndarray) -> list[set]:
     return up
 
 
-def _lyapunov(A: np.ndarray, G: np.ndarray) -> np.ndarray:
+def _lyapunov(A: np.ndarray, schur: RealSchur | None, G: np.ndarray) -> np.ndarray:
     m = A.shape[0]
-    if m <= KRONECKER_MAX:
+    if schur is None:
         K = np.eye(m * m) - np.kron(A, A)
         return np.linalg.solve(K, G.reshape(-1)).reshape(m, m)
-    return la.solve_discrete_lyapunov(A, G)
+    return solve_lyapunov(schur, G)
+
+
+def _cross(A_RR: sp.csr_array, components: np.ndarray, sizes: np.ndarray, schur: dict, A_bb: np.ndarray,
+           b: int, F: np.ndarray) -> np.ndarray:
+    """``Y = A_RR Y A_bbᵀ + F``, segment by segment of the earlier rows ``R`` (see the module notes).
+
+    ``components[i]`` is the component of row ``i``; ``schur`` holds the real
+    Schur forms of the large components, ``b``'s own included when it is large.
+    """
+    if not A_bb.any():
+        return F
+    S_b = schur.get(b)
+    m_b = A_bb.shape[0]
+    # Segment starts: where the component changes into or out of a large one.
+    large = sizes[components] > KRONECKER_MAX
+    change = np.flatnonzero((components[1:] != components[:-1]) & (large[1:] | large[:-1])) + 1
+    cuts = np.concatenate([[0], change, [len(components)]])
+    Y = np.empty_like(F)
+    for start, stop in zip(cuts[:-1], cuts[1:]):
+        rhs = F[start:stop]
+        if start:  # coupling to the earlier segments: A_{seg, earlier} Y_earlier A_bbᵀ
+            rhs = rhs + (A_RR[start:stop, :start] @ Y[:start]) @ A_bb.T
+        A_ss = A_RR if len(cuts) == 2 else A_RR[start:stop, start:stop]
+        if large[start]:
+            Y[start:stop] = solve_stein(schur[int(components[start])], S_b if S_b is not None else A_bb, rhs)
+        elif S_b is not None and stop - start <= m_b:
+            Y[start:stop] = solve_stein(A_ss.toarray(), S_b, rhs)
+        else:
+            Y[start:stop] = _sylvester(A_ss, A_bb, rhs, int(sizes[np.unique(components[start:stop])].max()))
+    return Y
 
 
 def _sylvester(A_big: sp.csr_array, B: np.ndarray, F: np.ndarray, largest_block: int) -> np.ndarray:

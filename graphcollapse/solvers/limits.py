@@ -77,15 +77,18 @@ def limits(rec: Recurrence, *, topology: Topology | None = None, bounded: Sequen
 
     Returns
     -------
-    tuple
+    Limits
         Exact SymPy values (cancelled and factored), floats, or ``mpmath.mpf``.
+        Float limits carry ``residual``: the relative residual
+        ``‖S − 𝓛(S) − D‖_F / ‖S‖_F`` of the limit equation on the bounded
+        models, computed from the solution (with the sparse operator).
     """
     top = topology or Topology.of(rec.graph)
     if arithmetic == "mpmath":
         values = _mpmath_limits(rec, top, bounded, dps)
         return Limits(values, ids=rec.ids, arithmetic=f"mpmath ({dps} digits)",
                       method="vectorised limit system, LU at working precision")
-    S, models = limit_covariance(rec, topology=top, bounded=bounded, arithmetic=arithmetic)
+    S, models, residual = _limit_covariance(rec, top, bounded, arithmetic)
     float_mode = not isinstance(S, dict)
     p = rec.p
     T = rec.trace_weight
@@ -101,7 +104,8 @@ def limits(rec: Recurrence, *, topology: Topology | None = None, bounded: Sequen
             value = (sympy.Matrix(T) * block).trace()
             out[k] = _tidy(value)
     if float_mode:
-        return Limits(out, ids=rec.ids, arithmetic="float", method="structured Stein solver (float64)")
+        return Limits(out, ids=rec.ids, arithmetic="float", method="structured Stein solver (float64)",
+                      residual=residual)
     return Limits(out, ids=rec.ids, arithmetic="symbolic" if rec.symbols else "exact rational",
                   method="component-wise Lyapunov and Sylvester-Stein equations, exact")
 
@@ -150,7 +154,12 @@ def limit_covariance(rec: Recurrence, *, topology: Topology | None = None, bound
         bounded model ``k`` to its diagonal block ``S_kk`` (what the limits
         need); :func:`limit_blocks` gives every block.
     """
-    top = topology or Topology.of(rec.graph)
+    S, models, _ = _limit_covariance(rec, topology or Topology.of(rec.graph), bounded, arithmetic)
+    return S, models
+
+
+def _limit_covariance(rec: Recurrence, top: Topology, bounded: Sequence[bool] | None, arithmetic: str | None):
+    """:func:`limit_covariance` and, in float mode, the relative residual of ``S`` (else ``None``)."""
     keep = _bounded_models(rec, top, bounded)
     models = [int(k) for k in np.flatnonzero(keep)]
     if arithmetic is None:
@@ -160,9 +169,10 @@ def limit_covariance(rec: Recurrence, *, topology: Topology | None = None, bound
     if arithmetic == "exact" and not rec.exact:
         raise InputError("exact limits need an exact graph; this one has float weights")
     if not models:
-        return ({} if arithmetic == "exact" else np.zeros((0, 0))), models
+        return ({} if arithmetic == "exact" else np.zeros((0, 0))), models, (None if arithmetic == "exact" else 0.0)
     if arithmetic == "float":
-        return _float_limits(rec, top, models), models
+        S, residual = _float_limits(rec, top, models)
+        return S, models, residual
     blocks = limit_blocks(rec, top, models)
     diag = {}
     p = rec.p
@@ -170,7 +180,7 @@ def limit_covariance(rec: Recurrence, *, topology: Topology | None = None, bound
         block = blocks[(c, c)]
         for i, k in enumerate(members):
             diag[k] = block[i * p:(i + 1) * p, i * p:(i + 1) * p]
-    return diag, models
+    return diag, models, None
 
 
 def _components_of(top: Topology, models: Sequence[int]):
@@ -296,8 +306,8 @@ def _known_entry(x: int, y: int, coords, get):
     return block[coords[cx].index(x), coords[cy].index(y)]
 
 
-def _float_limits(rec: Recurrence, top: Topology, models: list[int]) -> np.ndarray:
-    """Dense float limit on the bounded models (structured Stein solver)."""
+def _float_limits(rec: Recurrence, top: Topology, models: list[int]) -> tuple[np.ndarray, float]:
+    """Dense float limit on the bounded models (structured Stein solver) and its relative residual."""
     p = rec.p
     flat = np.array([k * p + a for k in models for a in range(p)], dtype=np.int64)
     A = rec.propagation
@@ -307,11 +317,12 @@ def _float_limits(rec: Recurrence, top: Topology, models: list[int]) -> np.ndarr
     for i, k in enumerate(models):
         noise[i * p:(i + 1) * p, i * p:(i + 1) * p] = np.asarray(rec.noise[k], dtype=float).reshape(p, p)
     if rec.is_kronecker:
-        from graphcollapse.linalg.stein_float import solve_stein_float
+        from graphcollapse.linalg.stein_float import solve_stein_float, stein_residual
 
         blocks = [np.searchsorted(flat, [m * p + a for m in members for a in range(p)])
                   for _, members in _components_of(top, models)]
-        return solve_stein_float(A, noise, blocks)
+        S = solve_stein_float(A, noise, blocks)
+        return S, stein_residual(A, S, noise)
     index, rows, vech_noise, _ = rec.vech_system(models)
     size = len(index)
     data, ri, ci = [], [], []
@@ -323,9 +334,15 @@ def _float_limits(rec: Recurrence, top: Topology, models: list[int]) -> np.ndarr
     L = sp.csr_array((data, (ri, ci)), shape=(size, size))
     import scipy.sparse.linalg as spla
 
-    sol = spla.spsolve((sp.identity(size, format="csr") - L).tocsc(), np.array(vech_noise, dtype=float))
+    rhs = np.array(vech_noise, dtype=float)
+    sol = spla.spsolve((sp.identity(size, format="csr") - L).tocsc(), rhs)
     S = np.zeros((len(flat), len(flat)))
     local = {x: i for i, x in enumerate(index.flat)}
     for u, (x, y) in enumerate(index.pairs):
         S[local[x], local[y]] = S[local[y], local[x]] = sol[u]
-    return S
+    # The residual in vech coordinates; an off-diagonal entry stands for two entries of S.
+    multiplicity = np.array([1.0 if x == y else 2.0 for x, y in index.pairs])
+    norm = float(np.sqrt(multiplicity @ sol**2))
+    gap = sol - L @ sol - rhs
+    residual = float(np.sqrt(multiplicity @ gap**2)) / norm if norm else float(np.sqrt(multiplicity @ rhs**2))
+    return S, residual

@@ -92,6 +92,14 @@ class BlockStreams:
             getattr(generator, method)(*params, out=out[self.offsets[i]:self.offsets[i + 1]])
         return out
 
+    def blocks(self) -> list[tuple[np.random.Generator, slice]]:
+        """``(generator, replications)`` of every block, in order: for kernels that fill their own buffers.
+
+        A kernel drawing block by block must make draws whose order and shapes
+        depend on the block only (not on the chunk), like every method here.
+        """
+        return [(g, slice(int(lo), int(hi))) for g, lo, hi in zip(self.generators, self.offsets[:-1], self.offsets[1:])]
+
     def normal(self, shape) -> np.ndarray:
         """Standard normal draws of shape ``(replications, *shape)``."""
         return self._fill("standard_normal", shape)

@@ -109,6 +109,19 @@ class MomentRecursion(ABC):
                     stack.append(v)
         return sorted(seen, key=_order)
 
+    def closure_size(self, unknowns: Iterable[Hashable], cap: int) -> int | None:
+        """The size of :meth:`closure` of ``unknowns``, or ``None`` as soon as it exceeds ``cap``."""
+        seen = set(unknowns)
+        stack = list(seen)
+        while stack:
+            for v in self.row(stack.pop()):
+                if v not in seen:
+                    seen.add(v)
+                    if len(seen) > cap:
+                        return None
+                    stack.append(v)
+        return len(seen)
+
     def closure_of_models(self, models: Iterable[int], name: str = "error") -> list:
         """The unknowns the observables of ``models`` depend on."""
         return self.closure(u for k in models for u in self.observable(k, name))

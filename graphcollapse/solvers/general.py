@@ -90,7 +90,7 @@ class Blocks:
     unknowns: tuple                       # every unknown of the closure, in block order
     members: tuple                        # per block: positions into ``unknowns``
     block_of: tuple                       # block position of each unknown
-    upstream: tuple                       # per block: frozenset of the blocks it depends on (itself included)
+    depends: tuple                        # per block: the blocks it reads directly (positions, all earlier)
     rows: tuple                           # rows of A over positions
     constant: tuple
     initial: tuple
@@ -164,14 +164,9 @@ def blocks_of(rec: MomentRecursion, unknowns: Sequence[Hashable]) -> Blocks:
     members = [[] for _ in range(count)]
     for i in range(n):
         members[rank[labels[i]]].append(i)
-    upstream: list[frozenset] = []
-    for r, c in enumerate(order):
-        acc = {r}
-        for d in depends[c]:
-            acc |= upstream[rank[d]]
-        upstream.append(frozenset(acc))
+    direct = tuple(frozenset(rank[d] for d in depends[c]) for c in order)
     return Blocks(rec, tuple(closure), tuple(tuple(m) for m in members), tuple(rank[labels[i]] for i in range(n)),
-                  tuple(upstream), tuple(rows), tuple(constant), tuple(initial))
+                  direct, tuple(rows), tuple(constant), tuple(initial))
 
 
 @dataclass(frozen=True)
@@ -211,32 +206,47 @@ def stability_of(rec: MomentRecursion, name: str = "error") -> GeneralStability:
     blocks = blocks_of(rec, [u for k in range(K) for u in rec.observable(k, name)])
     radii = blocks.radii
     position = {u: i for i, u in enumerate(blocks.unknowns)}
+    # One pass over the blocks in topological order carries, for each block, what its upstream holds:
+    # the largest radius (exact, with its float for ordering), the largest radius above 1, how many
+    # radius-1 blocks lie on one chain (2 or more: a Jordan chain across blocks), and whether every
+    # radius-1 block upstream is semisimple — O(blocks + dependencies), no upstream sets.
+    summary = []
+    for b, (comparison, exact_rho, value, semisimple) in enumerate(radii):
+        top, above, chain, simple = (value, exact_rho), None, 1 if comparison == 0 else 0, semisimple or comparison
+        if comparison > 0:
+            above = (value, exact_rho)
+        for d in blocks.depends[b]:
+            t2, a2, c2, s2 = summary[d]
+            top = max(top, t2, key=lambda pair: pair[0])
+            if a2 is not None and (above is None or a2[0] > above[0]):
+                above = a2
+            chain = max(chain, c2 + (1 if comparison == 0 else 0))
+            simple = bool(simple) and bool(s2)
+        summary.append((top, above, chain, bool(simple)))
     bounded = np.zeros(K, dtype=bool)
     growth, factor, rates = [], [], []
     for k in range(K):
-        upstream: set = set()
-        for u in rec.observable(k, name):
-            upstream |= blocks.upstream[blocks.block_of[position[u]]]
-        if not upstream:
+        reached = {blocks.block_of[position[u]] for u in rec.observable(k, name)}
+        if not reached:
             bounded[k] = True
             growth.append("bounded")
             factor.append(None)
             rates.append(sympy.Integer(0))
             continue
-        worst = max(radii[b][0] for b in upstream)
-        top = max((radii[b] for b in upstream), key=lambda r: r[2])
+        top = max((summary[b][0] for b in reached), key=lambda pair: pair[0])
+        above = [summary[b][1] for b in reached if summary[b][1] is not None]
+        chain = max(summary[b][2] for b in reached)
+        simple = all(summary[b][3] for b in reached)
         rates.append(top[1])
-        if worst < 0:
+        if above:
+            growth.append("geometric")
+            factor.append(max(above, key=lambda pair: pair[0])[1])
+        elif chain == 0:
             bounded[k] = True
             growth.append("bounded")
             factor.append(None)
-        elif worst > 0:
-            growth.append("geometric")
-            factor.append(max((radii[b] for b in upstream if radii[b][0] > 0), key=lambda r: r[2])[1])
         else:
-            unit = [b for b in upstream if radii[b][0] == 0]
-            chained = any(b1 != b2 and b1 in blocks.upstream[b2] for b1 in unit for b2 in unit)
-            growth.append("linear" if all(radii[b][3] for b in unit) and not chained else "polynomial")
+            growth.append("linear" if simple and chain == 1 else "polynomial")
             factor.append(sympy.Integer(1))
     return GeneralStability(name, bounded, tuple(growth), tuple(factor), tuple(rates),
                             method="exact spectral radii of the strongly connected blocks of the recursion's "
@@ -245,11 +255,15 @@ def stability_of(rec: MomentRecursion, name: str = "error") -> GeneralStability:
 
 @guarded
 def limits_of(rec: MomentRecursion, name: str = "error", bounded: Sequence[bool] | None = None,
-              arithmetic: str | None = None, dps: int = 50) -> Limits:
+              arithmetic: str | None = None, dps: int = 50, poles: bool = True) -> Limits:
     """``lim_t`` of observable ``name`` per model (``None`` where it is unbounded).
 
     ``arithmetic`` is ``"exact"`` (default for exact recursions), ``"float"``
-    (default for float ones) or ``"mpmath"`` at ``dps`` digits.
+    (default for float ones) or ``"mpmath"`` at ``dps`` digits.  ``poles=False``
+    skips the generating-function analysis (for recursions known to excite
+    every block, e.g. the Kronecker ones with positive noise at every model).
+    Float limits carry ``residual``, the relative residual of ``x = A x + b``
+    on the solved unknowns.
     """
     K = rec.K
     if bounded is None:
@@ -257,7 +271,7 @@ def limits_of(rec: MomentRecursion, name: str = "error", bounded: Sequence[bool]
     chosen = [k for k in range(K) if bounded[k]]
     out: list[Any] = [None] * K
     back = arithmetic_for(arithmetic or ("exact" if rec.exact else "float"), dps)
-    series = _series(rec, name) if chosen and back.name == "exact" else None
+    series = _series(rec, name) if chosen and back.name == "exact" and poles else None
     if series is not None:
         for k in chosen:
             out[k] = _poles(series[k])["limit"]
@@ -274,8 +288,15 @@ def limits_of(rec: MomentRecursion, name: str = "error", bounded: Sequence[bool]
                     value = value + back.convert(w) * x[position[u]]
                 out[k] = back.output(value)
     label = back.describe() if back.name != "exact" else ("symbolic" if rec.symbols else "exact rational")
+    info = {}
+    if back.name == "float" and chosen:
+        x = np.asarray(x, dtype=float)
+        fixed = np.array([blocks.constant[u] + sum(c * x[v] for v, c in blocks.rows[u].items())
+                          for u in range(len(x))], dtype=float)
+        scale = float(np.linalg.norm(x)) or 1.0
+        info["residual"] = float(np.linalg.norm(x - fixed)) / scale
     return Limits(out, ids=rec.ids, arithmetic=label,
-                  method="block-triangular solve over the strongly connected blocks of the unknowns")
+                  method="block-triangular solve over the strongly connected blocks of the unknowns", **info)
 
 
 def _solve_blocks(blocks: Blocks, arithmetic: Arithmetic) -> list:
@@ -291,6 +312,10 @@ def _solve_blocks(blocks: Blocks, arithmetic: Arithmetic) -> list:
                     known = known + arithmetic.convert(c) * x[v]
             rhs.append(known)
             rows.append({local[v]: c for v, c in blocks.rows[u].items() if v in local})
+        if len(members) == 1:  # a block of one unknown: x = (b + known) / (1 − a), no solver needed
+            a = arithmetic.convert(rows[0].get(0, 0))
+            x[members[0]] = rhs[0] / (arithmetic.convert(1) - a) if not arithmetic.is_zero(a) else rhs[0]
+            continue
         for u, value in zip(members, arithmetic.fixed_point(rows, rhs)):
             x[u] = value
     return x

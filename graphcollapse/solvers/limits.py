@@ -43,7 +43,7 @@ from graphcollapse.topology import Topology
 from graphcollapse.numbers.domain import canonical
 from graphcollapse.numbers.forms import tidy
 
-__all__ = ["limits", "limit_covariance"]
+__all__ = ["DIAGONAL_CLOSURE_MAX", "limits", "limit_covariance"]
 
 
 def _bounded_models(rec: Recurrence, topology: Topology, bounded: Sequence[bool] | None) -> np.ndarray:
@@ -88,6 +88,15 @@ def limits(rec: Recurrence, *, topology: Topology | None = None, bounded: Sequen
         values = _mpmath_limits(rec, top, bounded, dps)
         return Limits(values, ids=rec.ids, arithmetic=f"mpmath ({dps} digits)",
                       method="vectorised limit system, LU at working precision")
+    if arithmetic not in (None, "exact", "float"):
+        raise InputError(f"arithmetic must be 'exact', 'float' or 'mpmath', not {arithmetic!r}")
+    if arithmetic == "exact" and not rec.exact:
+        raise InputError("exact limits need an exact graph; this one has float weights")
+    keep = _bounded_models(rec, top, bounded)
+    if _only_what_the_diagonal_needs(rec, top, keep, arithmetic):
+        from graphcollapse.solvers.general import limits_of
+
+        return limits_of(rec, bounded=keep, arithmetic=arithmetic, poles=False)
     S, models, residual = _limit_covariance(rec, top, bounded, arithmetic)
     float_mode = not isinstance(S, dict)
     p = rec.p
@@ -108,6 +117,31 @@ def limits(rec: Recurrence, *, topology: Topology | None = None, bounded: Sequen
                       residual=residual)
     return Limits(out, ids=rec.ids, arithmetic="symbolic" if rec.symbols else "exact rational",
                   method="component-wise Lyapunov and Sylvester-Stein equations, exact")
+
+
+#: Largest number of second-moment unknowns the limits of a large graph may need for the
+#: diagonal-only path (beyond it, the dense structured Stein solvers are used).
+DIAGONAL_CLOSURE_MAX = 200_000
+
+
+def _only_what_the_diagonal_needs(rec: Recurrence, top: Topology, keep, arithmetic) -> bool:
+    """Whether to solve only the unknowns the limits need (the diagonal's closure) instead of whole blocks.
+
+    Exact recursions always do (a chain's diagonal needs K unknowns, its
+    blocks K²/2).  Float ones do when every component is small and the
+    closure stays below :data:`DIAGONAL_CLOSURE_MAX`; graphs with a large
+    component keep the dense Schur-based solvers, whose cost the closure
+    would only add to.
+    """
+    models = np.flatnonzero(keep)
+    if models.size == 0:
+        return False
+    if rec.exact and arithmetic != "float":
+        return True
+    if max(len(c) for c in top.components) > 64:
+        return False
+    targets = [u for k in models.tolist() for u in rec.observable(int(k))]
+    return rec.closure_size(targets, DIAGONAL_CLOSURE_MAX) is not None
 
 
 def _mpmath_limits(rec: Recurrence, top: Topology, bounded, dps: int) -> tuple:

@@ -201,7 +201,7 @@ class System:
         else:
             values = solve_limits(self.recurrence, topology=self.topology, bounded=self.stability.bounded,
                                   arithmetic=self.arithmetic, dps=self.dps)
-        if self.arithmetic != "exact" or not self.recurrence.symbols:
+        if self.arithmetic != "exact" or not self.recurrence.symbols or not self.interior_point:
             return values
         return Limits([None if v is None else tidy(v, at=self.interior_point) for v in values], ids=values.ids,
                       arithmetic=values.arithmetic, method=values.method)

@@ -54,8 +54,10 @@ from graphcollapse.solvers.limits import limits as solve_limits
 from graphcollapse.numbers.forms import tidy
 from graphcollapse.numbers.regions import decide
 from graphcollapse.solvers.predicate import collapse_predicate, valid_region
+from graphcollapse.operator.recurrence import Recurrence
+from graphcollapse.solvers.general import limits_of, slopes_of, stability_of
 from graphcollapse.solvers.results import GrowthRates, Limits
-from graphcollapse.solvers.stability import stability
+from graphcollapse.solvers.stability import general_stability, stability
 from graphcollapse.topology import Topology
 from graphcollapse.verdict import theorem_a
 
@@ -148,7 +150,25 @@ class System:
     @cached_property
     def stability(self):
         """The deciding boundedness verdict of the estimator's own operator (exact)."""
+        if self.is_general:
+            return general_stability(self.recurrence, self.topology)
         return stability(self.recurrence, self.topology)
+
+    @property
+    def is_general(self) -> bool:
+        """Whether the recursion is a general :class:`MomentRecursion` (not the Kronecker ``Recurrence``)."""
+        return not isinstance(self.recurrence, Recurrence)
+
+    def observable(self, name: str):
+        """Verdict, limits and rates of a further observable (e.g. ``"variance"`` of a Gaussian fit).
+
+        Returns ``(GeneralStability, Limits)``; a bounded observable whose
+        limit is exactly 0 *vanishes*, at the geometric rate ``stability.rates[k]``.
+        """
+        if name not in getattr(self.recurrence, "observable_names", ("error",)):
+            raise InputError(f"{self.recurrence.family}: no observable {name!r}")
+        st = stability_of(self.recurrence, name)
+        return st, limits_of(self.recurrence, name, bounded=st.bounded)
 
     # -------------------------------------------------------------- answers
     @cached_property
@@ -175,8 +195,14 @@ class System:
     @cached_property
     def limits(self):
         """``L_k = lim E_k(t)`` per model (``None`` where unbounded), in :attr:`arithmetic`."""
-        values = solve_limits(self.recurrence, topology=self.topology, bounded=self.stability.bounded,
-                              arithmetic=self.arithmetic, dps=self.dps)
+        if self.is_general:
+            if self.arithmetic == "mpmath":
+                raise UnsupportedError(f"{self.recurrence.family}: mpmath limits are available for the Kronecker "
+                                       "recursions; use exact or float arithmetic")
+            values = limits_of(self.recurrence, bounded=self.stability.bounded)
+        else:
+            values = solve_limits(self.recurrence, topology=self.topology, bounded=self.stability.bounded,
+                                  arithmetic=self.arithmetic, dps=self.dps)
         if self.arithmetic != "exact" or not self.recurrence.symbols:
             return values
         return Limits([None if v is None else tidy(v, at=self.interior_point) for v in values], ids=values.ids,
@@ -186,6 +212,8 @@ class System:
     def slopes(self) -> GrowthRates:
         """The linear growth rate ``c_k`` per model (0 when bounded, ``oo`` when faster than linear)."""
         rec, st = self.recurrence, self.stability
+        if self.is_general:
+            return slopes_of(rec, st)
         if rec.is_kronecker and rec.is_identity_propagation:
             values = growth_rates(rec, topology=self.topology)
             if self.arithmetic != "exact" and rec.exact and not rec.symbols:
@@ -214,7 +242,7 @@ class System:
     def growth_constant(self, k: int):
         """``C`` in ``E_k(t) = C ρ^t + o(ρ^t)`` for geometric growth (exact graphs), else ``None``."""
         st = self.stability
-        if st.growth[k] != "geometric" or self.arithmetic != "exact":
+        if st.growth[k] != "geometric" or self.arithmetic != "exact" or self.is_general:
             return None
         return geometric_constant(self.recurrence, [int(m) for m in self.topology.upstream(k)], k,
                                   st.growth_factor[k])
@@ -227,7 +255,7 @@ class System:
         verdict depends on the support only.
         """
         rec = self.recurrence
-        if not self.graph.free_symbols or not (rec.is_kronecker and rec.is_identity_propagation):
+        if self.is_general or not self.graph.free_symbols or not (rec.is_kronecker and rec.is_identity_propagation):
             return None
         try:
             result = collapse_predicate(self.graph, self._spec,

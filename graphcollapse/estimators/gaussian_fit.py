@@ -14,7 +14,8 @@ with dimensionless scalars: the symmetric ``K x K`` matrix ``s`` (unknowns
 ``("S", k, l)``, ``k ≤ l``) and the vector ``v`` (``("v", k)``).  The mean
 error is ``E‖μ̂_k − μ‖² = tr(Σ) s_kk`` (observable ``"error"``) and the
 expected variance ``tr E[Σ̂_k] = tr(Σ) v_k`` (``"variance"``; ``σ² v_k`` for
-``d = 1``); ``v_k(∞)`` is the equilibrium shrinkage ``E σ̂²_k(∞)/σ²``.
+``d = 1``); ``v_k`` itself is ``"shrinkage"``, and ``v_k(∞)`` the equilibrium
+shrinkage ``E σ̂²_k(∞)/σ²``.
 
 **Pooled** (one fit on the union; ``w_j = n_kj/n_k``, real data a source with
 ``e = 0`` and ``v = 1``, ``c = n_k/(n_k − ddof)``).  The scatter of a union
@@ -83,8 +84,9 @@ class GaussianFit(Estimator):
     name = "gaussian_fit"
     keys = frozenset({"d", "sigma2", "covariance", "ddof", "weighted_variance"})
     kernel = "gaussian_fit:GaussianFitKernel"
-    #: What collapse means for each observable: the mean error can grow without bound, the variance can vanish.
-    observables = {"error": "grows", "variance": "vanishes"}
+    #: What collapse means for each observable: the mean error can grow without bound, the variance can vanish
+    #: (``"shrinkage"`` is the variance in units of the truth's, ``E Σ̂_k = shrinkage · Σ``).
+    observables = {"error": "grows", "variance": "vanishes", "shrinkage": "vanishes"}
 
     def parse(self) -> dict[str, Any]:
         ddof = self.value("ddof", 0)
@@ -140,7 +142,8 @@ class GaussianFitRecursion(PairRecursion):
     """The exact ``(s, v)`` recursion of :class:`GaussianFit` on one graph (module docstring).
 
     Unknowns ``("S", k, l)`` (``k ≤ l``) and ``("v", k)``; observables
-    ``"error"`` (``tr Σ · s_kk``) and ``"variance"`` (``tr Σ · v_k``).
+    ``"error"`` (``tr Σ · s_kk``), ``"variance"`` (``tr Σ · v_k``) and
+    ``"shrinkage"`` (``v_k``: ``E Σ̂_k = v_k Σ``, so ``v_k(∞)`` is the equilibrium shrinkage).
     """
 
     tags = {"S": 2, "v": 1}
@@ -159,8 +162,10 @@ class GaussianFitRecursion(PairRecursion):
         self.trace = params["trace"] if g.is_exact else float(params["trace"])
         self._models = [self._coefficients(estimator, k) for k in range(g.K)]
         tr = self.trace
+        one = sympy.Integer(1) if g.is_exact else 1.0
         self.observable_forms = {"error": tuple({("S", k, k): tr} for k in range(g.K)),
-                                 "variance": tuple({("v", k): tr} for k in range(g.K))}
+                                 "variance": tuple({("v", k): tr} for k in range(g.K)),
+                                 "shrinkage": tuple({("v", k): one} for k in range(g.K))}
 
     def _count(self, value, where: str, *, floor: int):
         """A sample count of one fit; with ``ddof`` it must exceed ``ddof`` (``floor``)."""

@@ -16,8 +16,8 @@ within-slot scatter plus the between-slot spread ``Σ_j m_j (x̄_j − x̄)(x̄_
 a weighted fit is ``Σ_j w_j (x̄_j, Σ̂_j)``, plus ``Σ_j w_j (x̄_j − μ̂)(x̄_j − μ̂)ᵀ``
 for the mixture rule.
 
-Recorded beside the mean error ``‖μ̂_k‖²``: ``"variance"`` (``tr Σ̂_k``) and
-``"w2"``, the squared 2-Wasserstein distance between ``N(μ̂_k, Σ̂_k)`` and the truth,
+Recorded beside the mean error ``‖μ̂_k‖²``: ``"variance"`` (``tr Σ̂_k``; on request
+``"shrinkage"``, ``tr Σ̂_k / tr Σ``) and ``"w2"``, the squared 2-Wasserstein distance between ``N(μ̂_k, Σ̂_k)`` and the truth,
 ``‖μ̂_k‖² + tr Σ̂_k + tr Σ − 2 tr (Σ^{1/2} Σ̂_k Σ^{1/2})^{1/2}``.
 
 Examples
@@ -144,12 +144,18 @@ class GaussianFitKernel(Kernel):
     def error(self, theta):
         return np.square(theta[..., :self.d]).sum(axis=-1)
 
+    def check_observable(self, name):
+        if name != "shrinkage":      # on request: the variance in units of the truth's, tr Σ̂_k / tr Σ
+            super().check_observable(name)
+
     def observe(self, theta, name):
         self.check_observable(name)
         mean, cov = self._split(theta)
         variance = np.trace(cov, axis1=-2, axis2=-1)
         if name == "variance":
             return variance
+        if name == "shrinkage":
+            return variance / np.trace(self.covariance)
         if self.d == 1:
             gap = np.sqrt(np.maximum(cov[..., 0, 0], 0.0)) - np.sqrt(self.covariance[0, 0])
             return np.square(mean[..., 0]) + np.square(gap)

@@ -59,10 +59,13 @@ from graphcollapse.crosscheck.inference import LateWindow, holm, z_test
 from graphcollapse.crosscheck.prediction import Prediction
 from graphcollapse.simulation.engine.result import SimulationResult
 
-__all__ = ["CrossCheck", "Comparison", "compare", "check_levels", "DEFAULT_ALPHA"]
+__all__ = ["CrossCheck", "Comparison", "compare", "check_levels", "DEFAULT_ALPHA", "RELIABLE_RELATIVE_VARIANCE"]
 
 #: Family-wise error level of the check.
 DEFAULT_ALPHA = 0.001
+#: Largest relative variance of one draw, per replication, at which a Monte Carlo mean is still tested
+#: (the mean of R draws then has a relative standard error of at most 0.1).
+RELIABLE_RELATIVE_VARIANCE = 0.01
 
 
 @dataclass(frozen=True)
@@ -105,6 +108,8 @@ class CrossCheck:
     tests: tuple[Comparison, ...]
     fitted_slopes: np.ndarray
     fitted_slope_stderr: np.ndarray
+    #: Tests not made because the Monte Carlo mean cannot be trusted there (one line per observable and model).
+    skipped: tuple[str, ...] = ()
 
     @property
     def passed(self) -> bool:
@@ -211,6 +216,7 @@ def compare(graph: InteractionGraph, result: SimulationResult, reference: Predic
             allowance = abs(exact_late[k] - reference.limits[k]) + rel_tol * abs(pred)
             rows.append((model, "limit", None, pred, late[k], late_se[k], allowance, late_skew[k], "error"))
     rows += _observable_rows(graph, result, reference, predicted, window, rel_tol)
+    rows, skipped = _reliable(rows, graph, reference, R, T)
     _, _, _, pred_col, est_col, se_col, allow_col, skew_col, _ = zip(*rows)
     z, p = z_test(est_col, pred_col, se_col, allow_col, skew_col, replications=R)
     rejected = holm(p, alpha)
@@ -218,7 +224,36 @@ def compare(graph: InteractionGraph, result: SimulationResult, reference: Predic
                              bool(rj), name)
                   for (model, kind, t, pr, est, se, al, _, name), zz, pp, rj in zip(rows, z, p, rejected))
     return CrossCheck(result=result, prediction=predicted, alpha=alpha, rel_tol=rel_tol, window=window,
-                      tests=tests, fitted_slopes=slopes, fitted_slope_stderr=slope_se)
+                      tests=tests, fitted_slopes=slopes, fitted_slope_stderr=slope_se, skipped=skipped)
+
+
+def _reliable(rows: list, graph, reference: Prediction, replications: int,
+              generations: int) -> tuple[list, tuple[str, ...]]:
+    """The rows whose Monte Carlo mean the replications can resolve, and one line per skipped run of them.
+
+    Where the exact theory declares multiplicative noise (``reference.tails``:
+    relative variance of one draw at most ``q^(t+1)``), a mean of ``R`` draws
+    is normal enough for the z-test only while ``q^(t+1) ≤ R ×``
+    :data:`RELIABLE_RELATIVE_VARIANCE`; beyond that it is dominated by rare
+    draws that a run of ``R`` has not seen, and is not tested.  The bound
+    comes from the theory, never from the prediction under test.
+    """
+    if not reference.tails:
+        return rows, ()
+    limit = np.log(replications * RELIABLE_RELATIVE_VARIANCE)
+    kept, first = [], {}
+    for row in rows:
+        model, kind, t, *_, name = row
+        q = reference.tails.get(name)
+        when = generations if t is None else t     # growth and limits use the whole run
+        if q is not None and (when + 1) * np.log(q[graph.index[model]]) > limit:
+            first[(name, model)] = min(first.get((name, model), when), when)
+            continue
+        kept.append(row)
+    notes = tuple(f"{name} of {model} from generation {t} on: relative variance up to "
+                  f"{reference.tails[name][graph.index[model]] ** (t + 1):.3g} per draw, more than "
+                  f"{replications} replications resolve" for (name, model), t in first.items())
+    return kept, notes
 
 
 def _observable_rows(graph, result, reference, predicted, window, rel_tol) -> list:

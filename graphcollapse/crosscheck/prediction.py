@@ -61,6 +61,10 @@ class Prediction:
     #: Further observables of the estimator (a Gaussian fit's ``"variance"``, a categorical fit's
     #: ``"diversity"``): ``{name: ObservablePrediction}``.
     observables: Mapping[str, "ObservablePrediction"] = field(default_factory=dict)
+    #: Per observable (``"error"`` included), a per-model factor ``q ≥ 1`` such that the relative variance of
+    #: one simulated draw at generation ``t`` is at most of order ``q^(t+1)`` (multiplicative noise, e.g. a
+    #: collapsing fitted variance); observables not listed have bounded relative variance.
+    tails: Mapping[str, np.ndarray] = field(default_factory=dict)
 
     @property
     def generations(self) -> int:
@@ -116,7 +120,14 @@ def prediction_from(system, generations: int) -> Prediction:
         period=math.lcm(*periods) if periods else 1,
         asymptotic=bool(analysis.recurrence.asymptotic),
         observables=_observables(system, analysis, generations),
+        tails=_tails(system),
     )
+
+
+def _tails(system) -> dict:
+    """The recursion's Monte Carlo tail factors, when it declares them (``monte_carlo_tails``)."""
+    declared = getattr(system.recurrence, "monte_carlo_tails", None)
+    return {} if declared is None else dict(declared(system.topology))
 
 
 def _observables(system, analysis, generations: int) -> dict:

@@ -63,6 +63,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import sympy
 
 from graphcollapse.errors import InputError
@@ -193,7 +194,7 @@ class GaussianFitRecursion(PairRecursion):
             keep = (n - 1) / (n - ddof)
             out.update(noise={j: w / n for j, w, _ in self.sources[k]}, noise_constant=r / n,
                        carry={j: keep * w for j, w, _ in self.sources[k]}, carry_constant=keep * r,
-                       spread=n / (n - ddof))
+                       spread=n / (n - ddof), smallest=n)
             return out
         # weighted: one fit per source on its own count m (float graphs: every source uses n_k)
         def count_of(m, where):
@@ -201,19 +202,51 @@ class GaussianFitRecursion(PairRecursion):
             return self._count(m, where, floor=floor)
 
         mixture = self.rule == "mixture"
-        noise, carry = {}, {}
+        noise, carry, counts = {}, {}, []
         for j, w, m in self.sources[k]:
             m = count_of(m, f"edge {self.ids[j]!r} -> {self.ids[k]!r} n")
             noise[j] = w * w / m
             carry[j] = w * (m - 1) / (m - ddof) + ((w - w * w) / m if mixture else 0)
+            counts.append(m)
         noise_constant = carry_constant = 0 * one
         if not r == 0:
             m = count_of(g.n_real[k] if g.n_real is not None else None, f"{label} n_real")
             noise_constant = r * r / m
             carry_constant = r * (m - 1) / (m - ddof) + ((r - r * r) / m if mixture else 0)
+            counts.append(m)
+        numeric = [m for m in counts if not getattr(m, "free_symbols", None)]
         out.update(noise=noise, noise_constant=noise_constant, carry=carry, carry_constant=carry_constant,
-                   spread=one if mixture else 0 * one)
+                   spread=one if mixture else 0 * one, smallest=min(numeric, key=float) if numeric else None)
         return out
+
+    # ---------------------------------------------------- Monte Carlo tails
+    def monte_carlo_tails(self, topology) -> dict:
+        """Per observable, a per-model factor bounding how fast the relative variance of one simulated draw grows.
+
+        A closed class multiplies the fitted variance by independent scaled
+        chi-squares every generation, so ``E σ̂⁴_t / (E σ̂²_t)²`` grows like
+        ``((m+1)/(m−1))^t`` for fits on ``m`` samples (exactly so for one
+        model; mixing only averages it down); with ``ddof = 1`` the mean error
+        inherits the same growth.  Where no closed class lies upstream the
+        fits are ergodic and the factor is 1.  The cross-check stops testing
+        a Monte Carlo mean once the bound exceeds what its replications can
+        resolve (:data:`graphcollapse.crosscheck.check.RELIABLE_RELATIVE_VARIANCE`).
+        Returns ``{}`` for symbolic sample counts.
+        """
+        smallest = [model["smallest"] for model in self._models]
+        if any(m is None for m in smallest):
+            return {}
+
+        def factor(m):
+            m = float(m)
+            return (m + 1) / (m - 1) if m >= 2 else 3.0
+
+        per_model = []
+        for k in range(self.K):
+            closed = [int(j) for c in topology.closed_classes_upstream(k) for j in topology.components[c]]
+            per_model.append(max((factor(smallest[j]) for j in closed), default=1.0))
+        tails = np.array(per_model)
+        return {"error": tails if self.ddof == 1 else np.ones(self.K), "variance": tails, "shrinkage": tails}
 
     # ------------------------------------------------------------- rows
     def _row(self, unknown) -> dict:

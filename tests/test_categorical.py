@@ -6,7 +6,6 @@ import numpy as np
 import pytest
 import sympy
 from hypothesis import given, settings
-from hypothesis import strategies as st
 
 import graphcollapse as gc
 from graphcollapse.errors import InputError

@@ -104,46 +104,34 @@ class CategoricalRecursion(PairRecursion):
 
     def __init__(self, estimator: Categorical):
         g = estimator.graph
-        if g.sigma2 is not None and any(s is not None for s in g.sigma2):
-            raise InputError(f"graph {g.name!r}: {estimator.name} has no noise variance; remove the per-model sigma2")
         super().__init__(g, estimator.name, sources_of(g), notes=(
             "exact for every n: E[e_k e_l^T] = a_kl Sigma*, error = H* a_kk, diversity = H* (1 - a_kk)",))
+        self.check_no_model_noise()
         star = estimator.parameters["diversity"]
         self.star = star if g.is_exact else float(star)
         self._models = [self._coefficients(estimator, k) for k in range(g.K)]
         self.observable_forms = {"error": tuple({("S", k, k): self.star} for k in range(g.K)),
                                  "diversity": tuple({("H", k, k): self.star} for k in range(g.K))}
 
-    def _count(self, value, where: str):
-        if value is None:
-            raise InputError(f"{where}: {self.family} needs this sample count")
-        if not self.exact:
-            return float(value)
-        if not value.free_symbols and sign(value) <= 0:
-            raise InputError(f"{where}: {value} samples; a fit needs at least one")
-        return value
-
     def _coefficients(self, estimator, k: int) -> dict:
         """``coalesce`` (of ``x_jj`` subtracted in the diagonal rows), ``fresh`` (the constant of ``a_kk``)
         and ``real_only`` (the part of the constant of ``h_kk`` beyond ``1 − (1 − r_k)²``)."""
         g, label = self.graph, f"model {self.ids[k]!r}"
-        n0 = self._count(estimator.model_value(g.n0, k, "n0", what="generation-0 real samples"), f"{label} n0")
+        n0 = self.sample_count(estimator.model_value(g.n0, k, "n0", what="generation-0 real samples"), f"{label} n0")
         r = self.real_weight(k)
         one = sympy.Integer(1) if self.exact else 1.0
         out = {"initial": one / n0}
         if g.mixing == "pooled":
-            n = self._count(estimator.model_value(g.n, k, "n", what="samples per generation"), f"{label} n")
+            n = self.sample_count(estimator.model_value(g.n, k, "n", what="samples per generation"), f"{label} n")
             out.update(coalesce={j: w / n for j, w, _ in self.sources[k]}, fresh=one / n, real_only=r / n)
             return out
         coalesce, fresh, real_only = {}, 0 * one, 0 * one
         for j, w, m in self.sources[k]:
-            m = self._count(m if m is not None else (g.n[k] if g.n is not None else None),
-                            f"edge {self.ids[j]!r} -> {self.ids[k]!r} n")
+            m = self.slot_count(k, j, m)
             coalesce[j] = w * w / m
             fresh += w * w / m
         if not r == 0:
-            m = self._count(g.n_real[k] if g.n_real is not None else (g.n[k] if g.n is not None else None),
-                            f"{label} n_real")
+            m = self.slot_count(k, None, None)
             real_only = r * r / m
             fresh += real_only
         out.update(coalesce=coalesce, fresh=fresh, real_only=real_only)

@@ -69,7 +69,6 @@ import sympy
 from graphcollapse.errors import InputError
 from graphcollapse.estimators.base import Estimator, register
 from graphcollapse.estimators.pairs import PairRecursion, sources_of
-from graphcollapse.numbers.domain import sign
 from graphcollapse.numbers.parse import to_exact
 
 __all__ = ["GaussianFit", "GaussianFitRecursion", "WEIGHTED_VARIANCE"]
@@ -152,12 +151,10 @@ class GaussianFitRecursion(PairRecursion):
     def __init__(self, estimator: GaussianFit):
         g = estimator.graph
         params = estimator.parameters
-        if g.sigma2 is not None and any(s is not None for s in g.sigma2):
-            raise InputError(f"graph {g.name!r}: {estimator.name} generates from each model's fitted variance; "
-                             "a per-model sigma2 has no meaning here (give the truth in the estimator)")
         super().__init__(g, estimator.name, sources_of(g), notes=(
             "exact for every n: E[e_k e_l^T] = s_kl Sigma and E[Sigma_hat_k] = v_k Sigma; "
             "error = tr(Sigma) s_kk, variance = tr(Sigma) v_k",))
+        self.check_no_model_noise()
         self.ddof = params["ddof"]
         self.rule = "pooled" if g.mixing == "pooled" else params["weighted_variance"]
         self.trace = params["trace"] if g.is_exact else float(params["trace"])
@@ -168,49 +165,35 @@ class GaussianFitRecursion(PairRecursion):
                                  "variance": tuple({("v", k): tr} for k in range(g.K)),
                                  "shrinkage": tuple({("v", k): one} for k in range(g.K))}
 
-    def _count(self, value, where: str, *, floor: int):
-        """A sample count of one fit; with ``ddof`` it must exceed ``ddof`` (``floor``)."""
-        if value is None:
-            raise InputError(f"{where}: {self.family} needs this sample count")
-        if not self.exact:
-            value = float(value)
-        elif not value.free_symbols and sign(value - floor) < 0:
-            raise InputError(f"{where}: {value} samples; a fit with ddof = {self.ddof} needs at least {floor}")
-        return value
-
     def _coefficients(self, estimator, k: int) -> dict:
         """Model ``k``'s coefficients: ``noise`` (of ``v_j`` in ``s_kk``), ``carry`` (of ``v_j`` in ``v_k``),
         ``spread`` (of the between-source spread in ``v_k``) and the real-data constants."""
         g, ddof, label = self.graph, self.ddof, f"model {self.ids[k]!r}"
         one = sympy.Integer(1) if self.exact else 1.0
         floor = 1 + ddof
-        n0 = self._count(estimator.model_value(g.n0, k, "n0", what="generation-0 real samples"), f"{label} n0",
-                         floor=floor)
+        n0 = self.sample_count(estimator.model_value(g.n0, k, "n0", what="generation-0 real samples"),
+                               f"{label} n0", floor=floor)
         r = self.real_weight(k)
         out = {"initial_v": (n0 - 1) / (n0 - ddof), "initial_s": one / n0}
         if self.rule == "pooled":
-            n = self._count(estimator.model_value(g.n, k, "n", what="samples per generation"), f"{label} n",
-                            floor=floor)
+            n = self.sample_count(estimator.model_value(g.n, k, "n", what="samples per generation"), f"{label} n",
+                                  floor=floor)
             keep = (n - 1) / (n - ddof)
             out.update(noise={j: w / n for j, w, _ in self.sources[k]}, noise_constant=r / n,
                        carry={j: keep * w for j, w, _ in self.sources[k]}, carry_constant=keep * r,
                        spread=n / (n - ddof), smallest=n)
             return out
-        # weighted: one fit per source on its own count m (float graphs: every source uses n_k)
-        def count_of(m, where):
-            m = m if m is not None else (g.n[k] if g.n is not None else None)
-            return self._count(m, where, floor=floor)
-
+        # weighted: one fit per source on its own count m
         mixture = self.rule == "mixture"
         noise, carry, counts = {}, {}, []
         for j, w, m in self.sources[k]:
-            m = count_of(m, f"edge {self.ids[j]!r} -> {self.ids[k]!r} n")
+            m = self.slot_count(k, j, m, floor=floor)
             noise[j] = w * w / m
             carry[j] = w * (m - 1) / (m - ddof) + ((w - w * w) / m if mixture else 0)
             counts.append(m)
         noise_constant = carry_constant = 0 * one
         if not r == 0:
-            m = count_of(g.n_real[k] if g.n_real is not None else None, f"{label} n_real")
+            m = self.slot_count(k, None, None, floor=floor)
             noise_constant = r * r / m
             carry_constant = r * (m - 1) / (m - ddof) + ((r - r * r) / m if mixture else 0)
             counts.append(m)

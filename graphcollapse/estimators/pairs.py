@@ -36,7 +36,7 @@ import sympy
 
 from graphcollapse.errors import InputError
 from graphcollapse.graph import InteractionGraph
-from graphcollapse.numbers.domain import canonical
+from graphcollapse.numbers.domain import canonical, sign
 from graphcollapse.operator.moments import MomentRecursion
 
 __all__ = ["PairRecursion", "sources_of", "label_name", "exact_value"]
@@ -160,6 +160,36 @@ class PairRecursion(MomentRecursion):
         """``r_k`` in the recursion's arithmetic."""
         r = self.graph.real[k]
         return r if self.exact else float(r)
+
+    def sample_count(self, value, where: str, *, floor: int = 1):
+        """A sample count of one fit (float on float graphs); a numeric count below ``floor`` is an input error."""
+        if value is None:
+            raise InputError(f"{where}: {self.family} needs this sample count")
+        if not self.exact:
+            return float(value)
+        if not value.free_symbols and sign(value - floor) < 0:
+            raise InputError(f"{where}: {value} samples; a fit here needs at least {floor}")
+        return value
+
+    def slot_count(self, k: int, source: int | None, count, *, floor: int = 1):
+        """The count of one source of model ``k`` under weighted mixing (``source=None``: real data).
+
+        Float graphs carry no per-source counts: every source estimator then uses ``n_k`` samples.
+        """
+        g = self.graph
+        if source is None:
+            count = g.n_real[k] if g.n_real is not None else None
+        if count is None and g.n is not None:
+            count = g.n[k]
+        where = f"model {self.ids[k]!r} n_real" if source is None else f"edge {self.ids[source]!r} -> {self.ids[k]!r} n"
+        return self.sample_count(count, where, floor=floor)
+
+    def check_no_model_noise(self) -> None:
+        """A fitted family generates from its fits: a per-model ``sigma2`` in the graph has no meaning."""
+        g = self.graph
+        if g.sigma2 is not None and any(s is not None for s in g.sigma2):
+            raise InputError(f"graph {g.name!r}: {self.family} generates from each model's fitted distribution; "
+                             "a per-model sigma2 has no meaning here")
 
     def _check(self, unknown) -> None:
         if not (isinstance(unknown, tuple) and unknown and unknown[0] in self.tags

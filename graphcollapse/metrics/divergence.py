@@ -27,12 +27,11 @@ Examples
 
 from __future__ import annotations
 
-import numpy as np
 import sympy
 
 from graphcollapse.errors import InputError, guarded
 from graphcollapse.estimators import estimator_for
-from graphcollapse.metrics.result import FIRST_ORDER, Metric, simulated
+from graphcollapse.metrics.result import check_generations, FIRST_ORDER, Metric, simulated
 from graphcollapse.operator.moments import iterate
 
 __all__ = ["divergence", "METHODS"]
@@ -57,8 +56,7 @@ def divergence(graph, generations: int, kind: str = "kl", *, method: str = "firs
         raise InputError(f"kind must be \"kl\" or \"tv\", not {kind!r}")
     if method not in METHODS:
         raise InputError(f"method must be \"first-order\" or \"simulation\", not {method!r}")
-    if isinstance(generations, bool) or not isinstance(generations, (int, np.integer)) or generations < 0:
-        raise InputError(f"generations must be a non-negative integer, got {generations!r}")
+    generations = check_generations(generations)
     if method == "simulation":
         from graphcollapse.simulation import simulate
 

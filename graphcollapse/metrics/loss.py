@@ -37,7 +37,8 @@ import sympy
 
 from graphcollapse.errors import InputError, guarded
 from graphcollapse.estimators import estimator_for
-from graphcollapse.metrics.result import MARKOV, Metric, simulated
+from graphcollapse.estimators.pairs import sources_of
+from graphcollapse.metrics.result import check_generations, MARKOV, Metric, simulated
 from graphcollapse.topology import Topology
 
 __all__ = ["category_loss", "KINDS", "MAX_STATES"]
@@ -78,8 +79,7 @@ def category_loss(graph, category: int, generations: int, *, kind: str = "absent
         raise InputError(f"category must be an integer in 0..{len(p) - 1}, got {category!r}")
     if kind not in KINDS:
         raise InputError(f"kind must be \"absent\" or \"lost\", not {kind!r}")
-    if isinstance(generations, bool) or not isinstance(generations, (int, np.integer)) or generations < 0:
-        raise InputError(f"generations must be a non-negative integer, got {generations!r}")
+    generations = check_generations(generations)
     if graph.is_exact and graph.free_symbols_all:
         raise InputError("category_loss needs numeric weights and sample counts (substitute the symbols first)")
     chains = _Chains(graph, p[category], max_states) if graph.is_exact else None
@@ -119,16 +119,15 @@ class _Chains:
     def __init__(self, graph, star, max_states: int):
         self.graph, self.max_states = graph, max_states
         self.star = Fraction(int(star.p), int(star.q)) if star.is_Rational else star
+        self.sources = sources_of(graph)
         self.slots = [self._slots(k) for k in range(graph.K)]
         self.cache: dict = {}
 
     def _slots(self, k: int) -> list:
         """``(source or None for real data, count, scale)`` of every slot of model ``k``."""
         g = self.graph
-        out = []
-        for j, kk, w, m in zip(g.sources.tolist(), g.targets.tolist(), g.weights, g.edge_n or [None] * g.num_edges):
-            if kk == k and not w == 0:
-                out.append((j, _whole(m, f"edge {g.ids[j]}->{g.ids[k]} sample count"), _fraction(w)))
+        out = [(j, _whole(m, f"edge {g.ids[j]}->{g.ids[k]} sample count"), _fraction(w))
+               for j, w, m in self.sources[k]]
         if not g.real[k] == 0:
             out.append((None, _whole(g.n_real[k], f"model {g.ids[k]!r} real-sample count"), _fraction(g.real[k])))
         if g.mixing == "pooled":

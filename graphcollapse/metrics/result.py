@@ -15,12 +15,21 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["Metric", "EXACT", "MARKOV", "FIRST_ORDER", "simulated"]
+from graphcollapse.errors import InputError
+
+__all__ = ["Metric", "EXACT", "MARKOV", "FIRST_ORDER", "simulated", "check_generations"]
 
 #: Labels of how a column of a :class:`Metric` was obtained.
 EXACT = "exact"
 MARKOV = "exact (finite Markov chain)"
 FIRST_ORDER = "first-order"
+
+
+def check_generations(generations) -> int:
+    """The last generation of a metric, validated (a non-negative integer)."""
+    if isinstance(generations, bool) or not isinstance(generations, (int, np.integer)) or generations < 0:
+        raise InputError(f"generations must be a non-negative integer, got {generations!r}")
+    return int(generations)
 
 
 def simulated(replications: int) -> str:

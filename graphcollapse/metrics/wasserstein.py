@@ -31,7 +31,8 @@ import sympy
 
 from graphcollapse.errors import InputError, guarded
 from graphcollapse.estimators import estimator_for
-from graphcollapse.metrics.result import EXACT, Metric, simulated
+from graphcollapse.estimators.pairs import sources_of
+from graphcollapse.metrics.result import check_generations, EXACT, Metric, simulated
 from graphcollapse.operator.moments import iterate
 from graphcollapse.topology import Topology
 
@@ -67,9 +68,8 @@ def wasserstein(graph, generations: int, *, replications: int = 4000, seed=None)
     est = estimator_for(graph)
     if est.name != "gaussian_fit":
         raise InputError(f"wasserstein needs a gaussian_fit estimator, not {est.name!r}")
-    if isinstance(generations, bool) or not isinstance(generations, (int, np.integer)) or generations < 0:
-        raise InputError(f"generations must be a non-negative integer, got {generations!r}")
-    exact = _exact_columns(graph, est, int(generations)) if graph.is_exact and est.parameters["d"] == 1 else {}
+    generations = check_generations(generations)
+    exact = _exact_columns(graph, est, generations) if graph.is_exact and est.parameters["d"] == 1 else {}
     columns, methods = [], []
     stderr = None
     missing = [k for k in range(graph.K) if k not in exact]
@@ -94,11 +94,7 @@ def wasserstein(graph, generations: int, *, replications: int = 4000, seed=None)
 def _single_source(graph):
     """Per model, ``(source, count)`` when it fits one source (``None`` = real data), else ``False``."""
     out = []
-    counts = graph.edge_n or [None] * graph.num_edges
-    incoming = [[] for _ in range(graph.K)]
-    for j, k, w, m in zip(graph.sources.tolist(), graph.targets.tolist(), graph.weights, counts):
-        if not w == 0:
-            incoming[k].append((j, m))
+    incoming = [[(j, m) for j, _, m in sources] for sources in sources_of(graph)]
     for k in range(graph.K):
         pooled = graph.mixing == "pooled"
         if graph.real[k] == 1 and not incoming[k]:

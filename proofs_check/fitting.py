@@ -72,7 +72,8 @@ def gaussian_fit_moments(level: str) -> str:
         n = len(xs)
         mean = sum(xs) / n
         got = (E(mean), E(sympy.expand(mean ** 2)), E(sympy.expand(sum((x - mean) ** 2 for x in xs))))
-        for name, value, formula in zip(("E x̄", "E x̄²", "E scatter"), got, _pooled_moments(design, means, variances)):
+        formulas = _pooled_moments(design, means, variances)
+        for name, value, formula in zip(("E x̄", "E x̄²", "E scatter"), got, formulas):
             if not _is_zero(value - formula):
                 raise Counterexample(f"pooled batch {design}: {name} = {sympy.factor(value)}, the moment formula "
                                      f"gives {sympy.factor(formula)}")
@@ -136,7 +137,8 @@ def _compare_rows(what, rec, unknown, derived, constant):
     for key in set(got) | set(derived):
         if not _is_zero(got.get(key, 0) - derived.get(key, 0)):
             raise Counterexample(f"{what}: coefficient of {key} in the row of {unknown} is "
-                                 f"{sympy.factor(got.get(key, 0))}, the derivation gives {sympy.factor(derived.get(key, 0))}")
+                                 f"{sympy.factor(got.get(key, 0))}, the derivation gives "
+                                 f"{sympy.factor(derived.get(key, 0))}")
     if not _is_zero(rec.constant(unknown) - constant):
         raise Counterexample(f"{what}: constant of {unknown} is {rec.constant(unknown)}, derived {constant}")
 
@@ -328,4 +330,5 @@ def fitting_raw_sampling(level: str) -> str:
                 raise Counterexample(f"graph {i}: {name} of model {graph.ids[k]} at t = {t}: exact {exact[t, k]:.5g}, "
                                      f"raw simulation {draws.mean(axis=0)[t, k]:.5g} ± {se[t, k]:.2g}", graph)
             worst = max(worst, float(z.max()))
-    return f"{graphs} random graphs, {R} replications, 4 observables x {T + 1} generations each, worst |z| = {worst:.2f}"
+    return (f"{graphs} random graphs, {R} replications, 4 observables x {T + 1} generations each, "
+            f"worst |z| = {worst:.2f}")

@@ -34,8 +34,8 @@ takes ``Σ_j w_kj Σ̂_kj`` and ignores the spread of the source means.  With
 ``q_j = (m_kj − 1)/(m_kj − ddof)``:
 
     s_kk(t+1) = Σ w_kj w_kj' s_jj' + r_k²/m_kR + Σ_j w_kj² v_j / m_kj
-    v_k(t+1)  = Σ_j [w_kj q_j + (w_kj − w_kj²)/m_kj] v_j + Σ_j w_kj s_jj − Σ w_kj w_kj' s_jj'   (+ real)   mixture
-    v_k(t+1)  = Σ_j w_kj q_j v_j   (+ real)                                                         average
+    mixture:  v_k(t+1) = Σ_j [w_kj q_j + (w_kj − w_kj²)/m_kj] v_j + Σ_j w_kj s_jj − Σ w_kj w_kj' s_jj'  (+ real)
+    average:  v_k(t+1) = Σ_j w_kj q_j v_j  (+ real)
 
 **Generation 0**: ``s_kk = 1/n0_k``, ``s_kl = 0``, ``v_k = (n0_k − 1)/(n0_k − ddof)``.
 

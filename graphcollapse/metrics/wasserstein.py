@@ -8,7 +8,8 @@ the first two terms are the exact observables of :mod:`graphcollapse.estimators.
 ``E σ̂_k`` is not a second moment.  It is exact where every model upstream of
 ``k`` fits on one source only (a model on its own outputs, chains, cycles
 without mixing): there the scatter of ``m`` samples from ``N(μ̂_j, σ̂_j²)`` is
-``σ̂_j² χ²_{m−1}`` independently of the past, so ``σ̂_k(t) = σ̂_j(t−1) · sqrt(χ²_{m−1}/(m − ddof))`` and
+``σ̂_j² χ²_{m−1}`` independently of the past, so
+``σ̂_k(t) = σ̂_j(t−1) · sqrt(χ²_{m−1}/(m − ddof))`` and
 
     E σ̂_k(t) = g(m_k) E σ̂_j(t−1),    g(m) = sqrt(2/(m − ddof)) Γ(m/2)/Γ((m−1)/2),
 

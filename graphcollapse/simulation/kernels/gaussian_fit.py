@@ -17,7 +17,8 @@ a weighted fit is ``Σ_j w_j (x̄_j, Σ̂_j)``, plus ``Σ_j w_j (x̄_j − μ̂)
 for the mixture rule.
 
 Recorded beside the mean error ``‖μ̂_k‖²``: ``"variance"`` (``tr Σ̂_k``; on request
-``"shrinkage"``, ``tr Σ̂_k / tr Σ``) and ``"w2"``, the squared 2-Wasserstein distance between ``N(μ̂_k, Σ̂_k)`` and the truth,
+``"shrinkage"``, ``tr Σ̂_k / tr Σ``) and ``"w2"``, the squared 2-Wasserstein distance between
+``N(μ̂_k, Σ̂_k)`` and the truth,
 ``‖μ̂_k‖² + tr Σ̂_k + tr Σ − 2 tr (Σ^{1/2} Σ̂_k Σ^{1/2})^{1/2}``.
 
 Examples
@@ -108,7 +109,8 @@ class GaussianFitKernel(Kernel):
     def sufficient(self, streams, theta, count, noise):
         _, cov = self._split(theta)
         B = square_root(cov)
-        total = np.sqrt(count.astype(float))[:, None] * np.einsum("rsij,rsj->rsi", B, streams.normal((count.size, self.d)))
+        z = streams.normal((count.size, self.d))
+        total = np.sqrt(count.astype(float))[:, None] * np.einsum("rsij,rsj->rsi", B, z)
         within = B @ standard_wishart(streams, count - 1, self.d) @ np.swapaxes(B, -1, -2)
         return total, within + _outer(total, total) / count[:, None, None]
 

@@ -53,6 +53,9 @@ _LAZY = {
     # simulation and the cross-check
     "simulate": "graphcollapse.simulation", "SimulationResult": "graphcollapse.simulation",
     "Prediction": "graphcollapse.crosscheck", "CrossCheck": "graphcollapse.crosscheck",
+    # distributional metrics of fitted distributions (exact where a finite structure allows, else labelled)
+    "category_loss": "graphcollapse.metrics", "wasserstein": "graphcollapse.metrics",
+    "divergence": "graphcollapse.metrics", "Metric": "graphcollapse.metrics",
     # figures (matplotlib, the 'plot' extra)
     "plot": "graphcollapse.presentation.plots", "save_figure": "graphcollapse.presentation.plots",
 }

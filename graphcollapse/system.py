@@ -264,17 +264,17 @@ class System:
         return _oriented(result, self.interior_point)
 
     # --------------------------------------------------------- trajectories
-    def trajectory(self, generations: int) -> tuple[tuple, ...]:
-        """``E_k(t)`` for ``t = 0 … generations`` (exact for exact graphs)."""
+    def trajectory(self, generations: int, name: str = "error") -> tuple[tuple, ...]:
+        """``E_k(t)`` (or the observable ``name``, e.g. ``"variance"``) for ``t = 0 … generations``, exact."""
         from graphcollapse.solvers.trajectory import trajectory
 
-        return trajectory(self.recurrence, generations)
+        return trajectory(self.recurrence, generations, name)
 
-    def closed_form(self, models=None) -> tuple:
-        """``E_k(t)`` as an expression in ``t`` valid for every ``t ≥ 0`` (small exact graphs)."""
+    def closed_form(self, models=None, name: str = "error") -> tuple:
+        """``E_k(t)`` (or the observable ``name``) in closed form, valid for every ``t ≥ 0`` (small exact graphs)."""
         from graphcollapse.solvers.trajectory import closed_form
 
-        return closed_form(self.recurrence, models)
+        return closed_form(self.recurrence, models, name)
 
     def threshold(self, model: str | None = None):
         """The exact sample-size scale from which every model's error stays bounded."""

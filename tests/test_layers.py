@@ -28,7 +28,7 @@ LAYERS = [
     ["graphcollapse.estimators"],
     ["graphcollapse.solvers", "graphcollapse.simulation"],
     ["graphcollapse.crosscheck"],
-    ["graphcollapse.analysis", "graphcollapse.system"],
+    ["graphcollapse.analysis", "graphcollapse.system", "graphcollapse.metrics"],
     ["graphcollapse.parallel", "graphcollapse.families", "graphcollapse.ensembles", "graphcollapse.dynamics"],
     ["graphcollapse.presentation"],
     ["graphcollapse.cli", "graphcollapse.__main__"],

@@ -17,13 +17,14 @@ Examples
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Mapping
 
 import numpy as np
 
 from graphcollapse.errors import InputError
 
-__all__ = ["Prediction", "prediction_from"]
+__all__ = ["Prediction", "ObservablePrediction", "prediction_from"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -57,10 +58,25 @@ class Prediction:
     limits: np.ndarray
     period: int = 1
     asymptotic: bool = False
+    #: Further observables of the estimator (a Gaussian fit's ``"variance"``, a categorical fit's
+    #: ``"diversity"``): ``{name: ObservablePrediction}``.
+    observables: Mapping[str, "ObservablePrediction"] = field(default_factory=dict)
+    #: Per observable (``"error"`` included), a per-model factor ``q ≥ 1`` such that the relative variance of
+    #: one simulated draw at generation ``t`` is at most of order ``q^(t+1)`` (multiplicative noise, e.g. a
+    #: collapsing fitted variance); observables not listed have bounded relative variance.
+    tails: Mapping[str, np.ndarray] = field(default_factory=dict)
 
     @property
     def generations(self) -> int:
         return int(self.trajectory.shape[0] - 1)
+
+
+@dataclass(frozen=True, eq=False)
+class ObservablePrediction:
+    """One further observable: its exact trajectory ``(generations + 1, K)`` and limits (``nan`` where unbounded)."""
+
+    trajectory: np.ndarray
+    limits: np.ndarray
 
 
 def _float(value, what: str) -> float:
@@ -103,4 +119,28 @@ def prediction_from(system, generations: int) -> Prediction:
         limits=np.array([_float(m.limit, f"limit of {m.id}") for m in models]),
         period=math.lcm(*periods) if periods else 1,
         asymptotic=bool(analysis.recurrence.asymptotic),
+        observables=_observables(system, analysis, generations),
+        tails=_tails(system),
     )
+
+
+def _tails(system) -> dict:
+    """The recursion's Monte Carlo tail factors, when it declares them (``monte_carlo_tails``)."""
+    declared = getattr(system.recurrence, "monte_carlo_tails", None)
+    return {} if declared is None else dict(declared(system.topology))
+
+
+def _observables(system, analysis, generations: int) -> dict:
+    """The exact trajectories and limits of the recursion's observables beside the error, in floats."""
+    from graphcollapse.solvers.trajectory import trajectory
+
+    rec = analysis.recurrence
+    out = {}
+    for name in getattr(rec, "observable_names", ("error",))[1:]:
+        values = trajectory(rec, generations, name)
+        table = np.array([[_float(v, f"{name}_{system.graph.ids[k]}({t})") for k, v in enumerate(row)]
+                          for t, row in enumerate(values)], dtype=float)
+        limits = np.array([_float(m.observables[name]["limit"], f"limit of {name} of {m.id}")
+                           for m in analysis.models])
+        out[name] = ObservablePrediction(trajectory=table, limits=limits)
+    return out

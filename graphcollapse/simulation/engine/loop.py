@@ -23,7 +23,7 @@ from __future__ import annotations
 import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from typing import Callable
+from typing import Callable, Sequence
 
 import numpy as np
 
@@ -45,7 +45,7 @@ MEMORY_BUDGET = 128 * 2**20
 @guarded
 def simulate(graph: InteractionGraph, generations: int, replications: int, seed=None, method: str = "samples",
              chunk_size: int | None = None, progress: Callable[[int, int], None] | None = None,
-             workers: int | None = None) -> SimulationResult:
+             workers: int | None = None, observables: Sequence[str] | None = None) -> SimulationResult:
     """Simulate the interactive-learning process of ``graph`` (MODEL.md section 1).
 
     Generation 0 fits every model on ``n0`` real samples; generation ``t``
@@ -81,6 +81,10 @@ def simulate(graph: InteractionGraph, generations: int, replications: int, seed=
     workers : int, optional
         Threads running chunks side by side (numpy releases the GIL in its
         random fills and array kernels); default: the number of CPUs, at most 8.
+    observables : sequence of str, optional
+        Observables to record beside the error (default: the kernel's own,
+        e.g. ``"variance"`` for ``gaussian_fit``, ``"diversity"`` for
+        ``categorical``; ``()`` records none).
 
     Returns
     -------
@@ -104,6 +108,10 @@ def simulate(graph: InteractionGraph, generations: int, replications: int, seed=
     blocks = -(-replications // BLOCK_SIZE)
     per_chunk = _blocks_per_chunk(kernel, method, chunk_size, blocks, workers)
     errors = np.empty((replications, generations + 1, plan.K))
+    names = kernel.observables if observables is None else tuple(observables)
+    for name in names:
+        kernel.check_observable(name)
+    recorded = {name: np.empty_like(errors) for name in names}
     starts = range(0, blocks, per_chunk)
     tick = _Ticker(progress, len(starts) * (generations + 1))
 
@@ -116,6 +124,8 @@ def simulate(graph: InteractionGraph, generations: int, replications: int, seed=
             layout = plan.initial if t == 0 else plan.step
             theta = _generation(kernel, streams, theta, layout, method, pooled=(t == 0 or plan.mixing == "pooled"))
             target[:, t] = kernel.error(theta)
+            for name, values in recorded.items():
+                values[lo:lo + streams.replications, t] = kernel.observe(theta, name)
             tick()
 
     if workers == 1 or len(starts) == 1:
@@ -126,7 +136,7 @@ def simulate(graph: InteractionGraph, generations: int, replications: int, seed=
             for future in [pool.submit(run_chunk, first) for first in starts]:
                 future.result()
     return SimulationResult(graph=graph, family=plan.family, method=method, seed_entropy=root.entropy,
-                            errors=errors)
+                            errors=errors, observables=recorded)
 
 
 class _Ticker:

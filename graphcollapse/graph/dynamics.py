@@ -60,7 +60,8 @@ from graphcollapse.errors import InputError
 from graphcollapse.numbers.domain import NumberDomain
 from graphcollapse.numbers.parse import to_exact
 
-__all__ = ["Dynamics", "Schedule", "Growth", "Modes", "Memory", "parse_dynamics", "DYNAMICS_KEYS", "scaled"]
+__all__ = ["Dynamics", "Schedule", "Growth", "Modes", "Memory", "parse_dynamics", "DYNAMICS_KEYS", "scaled",
+           "has_dynamics"]
 
 #: Top-level graph-file fields that make the process time-varying.
 DYNAMICS_KEYS = ("schedule", "modes", "switching", "memory")
@@ -591,6 +592,12 @@ def _memory(raw) -> Memory:
     if design not in ("fresh", "fixed"):
         raise InputError(f'memory design: must be "fresh" or "fixed", not {design!r}')
     return Memory(kind, sizes.get("window"), sizes.get("subsample"), real, design)
+
+
+def has_dynamics(graph) -> bool:
+    """Whether the graph's process differs from the paper's (a schedule, modes, or memory other than replace)."""
+    d = getattr(graph, "dynamics", None)
+    return d is not None and (d.schedule is not None or d.modes is not None or not d.memory.is_replace)
 
 
 def phase_names(dynamics: Dynamics | None) -> Sequence[str]:

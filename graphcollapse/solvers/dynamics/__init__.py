@@ -23,18 +23,13 @@ Examples
 from __future__ import annotations
 
 from graphcollapse.errors import guarded
+from graphcollapse.graph.dynamics import has_dynamics
 from graphcollapse.solvers.dynamics.memory import memory_analysis, memory_trajectory
 from graphcollapse.solvers.dynamics.modes import modes_analysis, modes_trajectory
 from graphcollapse.solvers.dynamics.result import DynamicAnalysis, DynamicModel
 from graphcollapse.solvers.dynamics.schedule import schedule_analysis, schedule_trajectory
 
 __all__ = ["analyze_dynamics", "dynamic_trajectory", "has_dynamics", "DynamicAnalysis", "DynamicModel"]
-
-
-def has_dynamics(graph) -> bool:
-    """Whether the graph's process differs from the paper's (a schedule, modes, or memory other than replace)."""
-    d = graph.dynamics
-    return d is not None and (d.schedule is not None or d.modes is not None or not d.memory.is_replace)
 
 
 def _route(graph):

@@ -138,8 +138,7 @@ class Numbers:
         if self.rational:
             return QQ.to_sympy(QQ.convert(value))
         value = sympy.sympify(value)  # safe: numbers, not text
-        return sympy.cancel(value) if value.free_symbols else sympy.nsimplify(value) if value.is_Float else \
-            sympy.expand(value)
+        return sympy.cancel(value) if value.free_symbols else sympy.expand(value)
 
     def tidy(self, value):
         if self.rational or not isinstance(value, sympy.Basic) or not value.free_symbols:

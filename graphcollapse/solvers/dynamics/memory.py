@@ -139,7 +139,7 @@ def _effective(process):
     real, D, c, S0 = [], [], [], []
     for k, b in enumerate(batches):
         size = b.size
-        S0.append(sympy.nsimplify(process.initial_variance[k]) / process.initial[k])
+        S0.append(sympy.sympify(process.initial_variance[k]) / process.initial[k])  # safe: a number
         if size == 0:  # a model that keeps its generation-0 fit (a real pool and no synthetic source)
             W[k, k] = 1
             real.append(0)
@@ -174,7 +174,7 @@ def _accumulate(graph, process):
         noise = sum((p**2 * D[j] for p, j in zip(pi, members)), sympy.Integer(0))
         start = sum((p**2 * S0[j] for p, j in zip(pi, members)), sympy.Integer(0))
         trigamma = sympy.expand_func(sympy.polygamma(1, 1 + shared.pop())) if shared else 0
-        variance[cls] = sympy.nsimplify(start) + noise * trigamma
+        variance[cls] = start + noise * trigamma
     base_collapse = Topology.of(graph).collapsing
     out = []
     for k, model_id in enumerate(graph.ids):
@@ -235,7 +235,7 @@ def _subsample(graph, process, m):
                 rhs[index[k]] += sympy.Rational(count) / size * v / m
             rhs[index[k]] += sympy.Rational(b.real) / size * b.real_variance / m
         solution = A.LUsolve(rhs)
-        limits = {k: sympy.nsimplify(d * solution[index[k]]) for k in free}
+        limits = {k: sympy.expand(d * solution[index[k]]) for k in free}
     for k, model_id in enumerate(graph.ids):
         if k in limits:
             out.append(DynamicModel(model_id, False, "bounded", limit=limits[k], slope=sympy.Integer(0)))

@@ -145,7 +145,9 @@ def modes_trajectory(graph, spec, generations: int) -> tuple:
 
 
 def _tidy(value):
-    return sympy.cancel(value) if isinstance(value, sympy.Basic) and value.free_symbols else sympy.nsimplify(value)
+    if isinstance(value, sympy.Basic):
+        return sympy.cancel(value) if value.free_symbols else sympy.expand(value)
+    return sympy.Integer(value)
 
 
 def modes_analysis(graph, spec=None) -> DynamicAnalysis:

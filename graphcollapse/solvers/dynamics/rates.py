@@ -96,7 +96,7 @@ def _exact_real_part(f: sympy.Poly, approx: complex):
     if f.degree() == 2:  # radicals; beyond, Cardano's forms are exact but unreadable: CRootOf
         for r in sympy.roots(f.as_expr(), _Z):
             if abs(complex(r.evalf(30)) - complex(root.evalf(30))) < 1e-20:
-                return sympy.nsimplify(sympy.simplify(sympy.re(sympy.expand_complex(r)))), root
+                return sympy.simplify(sympy.re(sympy.expand_complex(r))), root
     if root.is_real:
         return root, root
     # Re λ = (λ + conj λ)/2 is a real root of Res_y(f(y), f(2x - y))
@@ -147,8 +147,7 @@ def _semisimple(dm: DomainMatrix, f: sympy.Poly) -> bool:
 
 def rate_exponent(info: RealPart) -> sympy.Expr:
     """``α = min(1, 2(1 − μ))``."""
-    return sympy.Integer(1) if info.comparison_with_half <= 0 else sympy.nsimplify(2 * (1 - info.value)) \
-        if info.value.is_Rational else sympy.expand(2 * (1 - info.value))
+    return sympy.Integer(1) if info.comparison_with_half <= 0 else sympy.expand(2 * (1 - info.value))
 
 
 def rate_constant(W: sympy.MatrixBase, D, trace_weight, k: int) -> sympy.Expr:
@@ -176,4 +175,4 @@ def rate_constant(W: sympy.MatrixBase, D, trace_weight, k: int) -> sympy.Expr:
                 A[u, at(i, m)] += B[j, m]
         rhs[u] = D[i] if i == j else 0
     X = solve(A, rhs)
-    return sympy.nsimplify(trace_weight * X[at(k, k)]) if X[at(k, k)].is_Rational else trace_weight * X[at(k, k)]
+    return sympy.expand(trace_weight * X[at(k, k)])

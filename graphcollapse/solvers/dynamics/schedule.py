@@ -113,7 +113,7 @@ def schedule_analysis(graph, spec=None) -> DynamicAnalysis:
         factor = max((st.growth_factor[k] for st, _, _ in per_phase if st.growth[k] == "geometric"),
                      key=lambda v: float(v), default=None)
         limits = tuple(lim[k] for _, lim, _ in per_phase) if worst == "bounded" else None
-        slopes = tuple(sympy.nsimplify(s[k] / p) if s[k] is not None and s[k] != sympy.oo else s[k]
+        slopes = tuple(s[k] / p if s[k] is not None and s[k] != sympy.oo else s[k]
                        for _, _, s in per_phase) if worst in ("bounded", "linear") else None
         models.append(_model(model_id, worst, factor, limits, slopes, growth))
     notes = []
@@ -134,7 +134,7 @@ def schedule_analysis(graph, spec=None) -> DynamicAnalysis:
 
 def _model(model_id, worst, factor, limits, slopes, growth) -> DynamicModel:
     common = limits[0] if limits and all(v == limits[0] for v in limits) else None
-    slope = None if slopes is None else sympy.nsimplify(sum(slopes, sympy.Integer(0)) / len(slopes))
+    slope = None if slopes is None else sum(slopes, sympy.Integer(0)) / len(slopes)
     if growth is None or growth.noise_sum_kind == "linear":
         return DynamicModel(model_id, worst != "bounded", worst,
                             growth_factor=factor, limit=common, phase_limits=limits, slope=slope, phase_slopes=slopes)

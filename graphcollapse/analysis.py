@@ -103,12 +103,6 @@ class Analysis:
     def by_id(self) -> dict[str, ModelResult]:
         return {m.id: m for m in self.models}
 
-    def to_dict(self) -> dict:
-        """The JSON contract of ``graphcollapse analyze --json``."""
-        from graphcollapse.presentation.reports.json_report import analysis_to_dict
-
-        return analysis_to_dict(self)
-
 
 def collect(system) -> Analysis:
     """The :class:`Analysis` of a :class:`~graphcollapse.system.System`: every cached answer, per model."""

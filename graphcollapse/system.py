@@ -227,10 +227,8 @@ class System:
         if self.has_dynamics:  # dynamics (issue 13)
             return self._dynamic_values("limit", Limits)
         if self.is_general:
-            if self.arithmetic == "mpmath":
-                raise UnsupportedError(f"{self.recurrence.family}: mpmath limits are available for the Kronecker "
-                                       "recursions; use exact or float arithmetic")
-            values = limits_of(self.recurrence, bounded=self.stability.bounded)
+            values = limits_of(self.recurrence, bounded=self.stability.bounded, arithmetic=self.arithmetic,
+                               dps=self.dps)
         else:
             values = solve_limits(self.recurrence, topology=self.topology, bounded=self.stability.bounded,
                                   arithmetic=self.arithmetic, dps=self.dps)

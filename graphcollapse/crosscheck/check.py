@@ -116,11 +116,6 @@ class CrossCheck:
             out[test.model][test.kind].append(test)
         return out
 
-    def to_dict(self) -> dict:
-        """The JSON contract of ``graphcollapse check --json``."""
-        from graphcollapse.presentation.reports.check import check_to_dict
-
-        return check_to_dict(self)
 
 
 def _skewness(draws: np.ndarray) -> np.ndarray:

@@ -71,6 +71,7 @@ from scipy.sparse import csgraph
 from graphcollapse.errors import NotSemisimpleError, UnsupportedError, guarded
 from graphcollapse.numbers.domain import canonical, is_zero
 from graphcollapse.numbers.forms import tidy
+from graphcollapse.linalg.arithmetic import Arithmetic, arithmetic_for
 from graphcollapse.operator.moments import MomentRecursion, dense_system
 from graphcollapse.solvers.results import GrowthRates, Limits
 
@@ -243,14 +244,20 @@ def stability_of(rec: MomentRecursion, name: str = "error") -> GeneralStability:
 
 
 @guarded
-def limits_of(rec: MomentRecursion, name: str = "error", bounded: Sequence[bool] | None = None) -> Limits:
-    """``lim_t`` of observable ``name`` per model (``None`` where it is unbounded), exact or float."""
+def limits_of(rec: MomentRecursion, name: str = "error", bounded: Sequence[bool] | None = None,
+              arithmetic: str | None = None, dps: int = 50) -> Limits:
+    """``lim_t`` of observable ``name`` per model (``None`` where it is unbounded).
+
+    ``arithmetic`` is ``"exact"`` (default for exact recursions), ``"float"``
+    (default for float ones) or ``"mpmath"`` at ``dps`` digits.
+    """
     K = rec.K
     if bounded is None:
         bounded = stability_of(rec, name).bounded
     chosen = [k for k in range(K) if bounded[k]]
     out: list[Any] = [None] * K
-    series = _series(rec, name) if chosen else None
+    back = arithmetic_for(arithmetic or ("exact" if rec.exact else "float"), dps)
+    series = _series(rec, name) if chosen and back.name == "exact" else None
     if series is not None:
         for k in chosen:
             out[k] = _poles(series[k])["limit"]
@@ -258,48 +265,34 @@ def limits_of(rec: MomentRecursion, name: str = "error", bounded: Sequence[bool]
                       method="final value theorem on the exact generating function")
     if chosen:
         blocks = blocks_of(rec, [u for k in chosen for u in rec.observable(k, name)])
-        x = _solve_blocks(blocks, rec.exact)
-        position = {u: i for i, u in enumerate(blocks.unknowns)}
-        for k in chosen:
-            value = sum((w * x[position[u]] for u, w in rec.observable(k, name).items()),
-                        sympy.Integer(0) if rec.exact else 0.0)
-            out[k] = _tidy(value) if rec.exact else float(value)
-    arithmetic = "float" if not rec.exact else ("symbolic" if rec.symbols else "exact rational")
-    return Limits(out, ids=rec.ids, arithmetic=arithmetic,
+        with back.context():
+            x = _solve_blocks(blocks, back)
+            position = {u: i for i, u in enumerate(blocks.unknowns)}
+            for k in chosen:
+                value = back.convert(0)
+                for u, w in rec.observable(k, name).items():
+                    value = value + back.convert(w) * x[position[u]]
+                out[k] = back.output(value)
+    label = back.describe() if back.name != "exact" else ("symbolic" if rec.symbols else "exact rational")
+    return Limits(out, ids=rec.ids, arithmetic=label,
                   method="block-triangular solve over the strongly connected blocks of the unknowns")
 
 
-def _solve_blocks(blocks: Blocks, exact: bool) -> list:
-    """``x = (I − A)⁻¹ b`` on the closure, block by block (dependencies first)."""
-    from graphcollapse.linalg.exact_solve import solve_exact
-
+def _solve_blocks(blocks: Blocks, arithmetic: Arithmetic) -> list:
+    """``x = (I − A)⁻¹ b`` on the closure, block by block (dependencies first), in one arithmetic."""
     x: list[Any] = [None] * len(blocks.unknowns)
-    zero = sympy.Integer(0) if exact else 0.0
     for members in blocks.members:
         local = {u: i for i, u in enumerate(members)}
-        rhs = []
+        rows, rhs = [], []
         for u in members:
-            known = blocks.constant[u]
+            known = arithmetic.convert(blocks.constant[u])
             for v, c in blocks.rows[u].items():
                 if v not in local:
-                    known = known + c * x[v]
+                    known = known + arithmetic.convert(c) * x[v]
             rhs.append(known)
-        if len(members) == 1:
-            (u,) = members
-            a = blocks.rows[u].get(u, zero)
-            x[u] = _tidy_value(rhs[0] / (1 - a), exact) if a != zero else _tidy_value(rhs[0], exact)
-            continue
-        M = sympy.eye(len(members)) if exact else np.eye(len(members))
-        for i, u in enumerate(members):
-            for v, c in blocks.rows[u].items():
-                if v in local:
-                    M[i, local[v]] -= c
-        if exact:
-            solution = solve_exact(M, sympy.Matrix(rhs))
-        else:
-            solution = np.linalg.solve(M, np.array(rhs, dtype=float))
-        for i, u in enumerate(members):
-            x[u] = solution[i]
+            rows.append({local[v]: c for v, c in blocks.rows[u].items() if v in local})
+        for u, value in zip(members, arithmetic.fixed_point(rows, rhs)):
+            x[u] = value
     return x
 
 

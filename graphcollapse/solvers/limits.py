@@ -111,29 +111,12 @@ def limits(rec: Recurrence, *, topology: Topology | None = None, bounded: Sequen
 
 
 def _mpmath_limits(rec: Recurrence, top: Topology, bounded, dps: int) -> tuple:
-    """The vectorised limit system on the bounded models, solved in mpmath."""
-    import mpmath
-
-    from graphcollapse.linalg.stein_float import exact_to_mpf
+    """The limit system on the bounded models, block by block over its unknowns, in mpmath."""
+    from graphcollapse.solvers.general import limits_of
 
     if rec.symbols:
         raise InputError("mpmath limits need numeric weights (no free symbols)")
-    models = [int(k) for k in np.flatnonzero(_bounded_models(rec, top, bounded))]
-    out: list[Any] = [None] * rec.K
-    if not models:
-        return tuple(out)
-    index, rows, noise, _ = rec.vech_system(models)
-    size = len(index)
-
-    with mpmath.workdps(dps):
-        system = mpmath.eye(size)
-        for u, row in enumerate(rows):
-            for v, coef in row.items():
-                system[u, v] -= exact_to_mpf(coef)
-        solution = mpmath.lu_solve(system, mpmath.matrix([exact_to_mpf(x) for x in noise]))
-        for k, form in rec.vech_trace(index).items():
-            out[k] = mpmath.fsum(exact_to_mpf(w) * solution[u] for u, w in form.items())
-    return tuple(out)
+    return tuple(limits_of(rec, bounded=_bounded_models(rec, top, bounded), arithmetic="mpmath", dps=dps))
 
 
 def _tidy(value: sympy.Expr) -> sympy.Expr:

@@ -45,8 +45,8 @@ def _dense(sizes, rows, law, transition, T):
     return tuple(out)
 
 
-@settings(max_examples=40, deadline=None)
-@given(mode_sets())
+@settings(max_examples=25, deadline=None)
+@given(mode_sets(max_models=3, max_modes=2))
 def test_iid_verdict_is_the_union_rule_and_values_are_the_averaged_operator(drawn):
     data, rows, law, _, sizes = drawn
     g = gc.from_dict(data)
@@ -56,7 +56,7 @@ def test_iid_verdict_is_the_union_rule_and_values_are_the_averaged_operator(draw
     assert dynamic_trajectory(g, None, 4) == _dense(sizes, rows, law, None, 4)
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=12, deadline=None)
 @given(mode_sets(max_models=2, max_modes=2, markov=True))
 def test_markov_values_against_dense_per_mode_moments(drawn):
     data, rows, law, transition, sizes = drawn

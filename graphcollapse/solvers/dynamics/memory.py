@@ -50,6 +50,7 @@ import sympy
 
 from graphcollapse.errors import UnsupportedError
 from graphcollapse.graph import from_matrix
+from graphcollapse.linalg.domain import solve
 from graphcollapse.operator.memory import PoolRecursion, WindowRecursion, evolve
 from graphcollapse.solvers.dynamics.build import batch_process
 from graphcollapse.solvers.dynamics.rates import dominant_real_part, rate_constant, rate_exponent
@@ -131,6 +132,11 @@ def _generic(graph, recursion):
 
 
 # ------------------------------------------------------------------ accumulate
+def _exact(value):
+    value = sympy.sympify(value)  # safe: numbers and expressions from the graph, never text
+    return sympy.cancel(value) if value.free_symbols else value
+
+
 def _effective(process):
     """``W̃``, real fractions, per-coordinate batch-mean noise ``D``, ``c = n0/b`` and ``S(0)`` of a static graph."""
     K = process.K
@@ -138,8 +144,8 @@ def _effective(process):
     W = sympy.zeros(K, K)
     real, D, c, S0 = [], [], [], []
     for k, b in enumerate(batches):
-        size = b.size
-        S0.append(sympy.sympify(process.initial_variance[k]) / process.initial[k])  # safe: a number
+        size = _exact(b.size)
+        S0.append(_exact(sympy.sympify(process.initial_variance[k]) / process.initial[k]))
         if size == 0:  # a model that keeps its generation-0 fit (a real pool and no synthetic source)
             W[k, k] = 1
             real.append(0)
@@ -147,18 +153,19 @@ def _effective(process):
             c.append(None)
             continue
         for j, count, _ in b.sources:
-            W[k, j] += sympy.Rational(count) / size
-        real.append(sympy.Rational(b.real) / size)
-        D.append((sum((count * v for _, count, v in b.sources), sympy.Integer(0)) + b.real * b.real_variance)
-                 / size ** 2)
-        c.append(sympy.Rational(process.initial[k]) / size)
+            W[k, j] = _exact(W[k, j] + count / size)
+        real.append(_exact(b.real / size))
+        D.append(_exact((sum((count * v for _, count, v in b.sources), sympy.Integer(0)) + b.real * b.real_variance)
+                        / size ** 2))
+        c.append(_exact(process.initial[k] / size))
     return W, real, D, c, S0
 
 
 def _accumulate(graph, process):
-    if graph.free_symbols_all:
-        raise UnsupportedError("accumulate asymptotics need numbers (substitute the symbols); trajectories are exact")
     W, real, D, c, S0 = _effective(process)
+    if W.free_symbols or any(getattr(r, "free_symbols", None) for r in real):
+        raise UnsupportedError("accumulate asymptotics with symbolic weights are not derived (substitute the "
+                               "weights; symbolic sizes and variances are fine); trajectories are exact")
     d = process.trace_weight
     tilde = from_matrix(W.tolist(), real=real)
     top = Topology(tilde)
@@ -189,11 +196,16 @@ def _accumulate(graph, process):
                 "bounded; the limit has no closed form (the closed class upstream mixes pools of different "
                 "relative sizes n0/n, so its martingale is not exact)")))
             continue
-        limit = sympy.expand(d * sum((h**2 * variance[cls] for cls, h in weights), sympy.Integer(0)))
+        limit = _simplified(d * sum((h**2 * variance[cls] for cls, h in weights), sympy.Integer(0)))
         why = "accumulate keeps it bounded although it collapses under replace" if topological else None
         out.append(DynamicModel(model_id, False, "bounded", limit=limit, slope=sympy.Integer(0),
                                 topological=topological, explanation=why))
     return out
+
+
+def _simplified(value):
+    value = sympy.expand(value)
+    return sympy.factor(value) if value.free_symbols - {sympy.pi} else value
 
 
 def _vanishing(model_id, k, W, D, d, top, topological):
@@ -212,9 +224,10 @@ def _vanishing(model_id, k, W, D, d, top, topological):
 
 # ------------------------------------------------------------------- subsample
 def _subsample(graph, process, m):
-    if graph.free_symbols_all:
-        raise UnsupportedError("subsample asymptotics need numbers (substitute the symbols); trajectories are exact")
     W, real, D, c, S0 = _effective(process)
+    if W.free_symbols or any(getattr(r, "free_symbols", None) for r in real):
+        raise UnsupportedError("subsample asymptotics with symbolic weights are not derived (substitute the "
+                               "weights); trajectories are exact")
     d = process.trace_weight
     top = Topology(from_matrix(W.tolist(), real=real))
     closed_upstream = top.collapsing
@@ -231,11 +244,11 @@ def _subsample(graph, process, m):
             b = batches[k]
             size = b.size
             for j, count, v in b.sources:
-                A[index[k], index[j]] -= sympy.Rational(count) / size / m
-                rhs[index[k]] += sympy.Rational(count) / size * v / m
-            rhs[index[k]] += sympy.Rational(b.real) / size * b.real_variance / m
-        solution = A.LUsolve(rhs)
-        limits = {k: sympy.expand(d * solution[index[k]]) for k in free}
+                A[index[k], index[j]] -= _exact(count / size / m)
+                rhs[index[k]] += _exact(count / size * v / m)
+            rhs[index[k]] += _exact(b.real / size * b.real_variance / m)
+        solution = solve(A, rhs)
+        limits = {k: _simplified(d * solution[index[k]]) for k in free}
     for k, model_id in enumerate(graph.ids):
         if k in limits:
             out.append(DynamicModel(model_id, False, "bounded", limit=limits[k], slope=sympy.Integer(0)))

@@ -100,15 +100,22 @@ def weights(code: int, K: int, rng: Random):
 
 
 # -------------------------------------------------------------- union rule
+def reachability(adjacency) -> list[list[bool]]:
+    """``reach[i][j]``: a path from ``i`` to ``j`` along ``adjacency`` (length 0 included), by transitive closure."""
+    n = len(adjacency)
+    reach = [[bool(adjacency[i][j]) or i == j for j in range(n)] for i in range(n)]
+    for mid in range(n):
+        for i in range(n):
+            for j in range(n):
+                reach[i][j] = reach[i][j] or (reach[i][mid] and reach[mid][j])
+    return reach
+
+
 def union_rule(codes, K: int) -> list[bool]:
     """Collapse per model: a closed class of the union graph upstream (reachability by bits)."""
     edge = [[any(c >> (k * K + j) & 1 for c in codes) for j in range(K)] for k in range(K)]   # k trains on j
     real = [any(c >> (K * K + k) & 1 for c in codes) for k in range(K)]
-    reach = [[edge[k][j] or k == j for j in range(K)] for k in range(K)]                       # j upstream of k
-    for mid in range(K):
-        for k in range(K):
-            for j in range(K):
-                reach[k][j] = reach[k][j] or (reach[k][mid] and reach[mid][j])
+    reach = reachability(edge)                                                                 # j upstream of k
     closed = []
     for k in range(K):
         cls = [j for j in range(K) if reach[k][j] and reach[j][k]]
@@ -269,11 +276,7 @@ CHAINS = [((1, 0), (0, 1)), ((1, 0), (1, 1)), ((0, 1), (1, 0)), ((1, 1), (1, 1))
 def recurrent_classes(support) -> list[list[int]]:
     """The recurrent classes of a chain given by its support rows (mode i may be followed by j)."""
     m = len(support)
-    reach = [[bool(support[i][j]) or i == j for j in range(m)] for i in range(m)]
-    for mid in range(m):
-        for i in range(m):
-            for j in range(m):
-                reach[i][j] = reach[i][j] or (reach[i][mid] and reach[mid][j])
+    reach = reachability(support)
     classes = []
     for i in range(m):
         cls = [j for j in range(m) if reach[i][j] and reach[j][i]]

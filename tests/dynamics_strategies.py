@@ -15,25 +15,9 @@ from fractions import Fraction
 import sympy
 from hypothesis import strategies as st
 
+from strategies import weight_rows
+
 IDS = "ABCD"
-
-
-@st.composite
-def weight_rows(draw, K: int, max_part: int = 4, allow_closed: bool = True):
-    """One graph's rows: ``(W, real)`` with exact fractions, every model with a source or real data."""
-    W, real = [], []
-    for _ in range(K):
-        sources = draw(st.lists(st.booleans(), min_size=K, max_size=K))
-        has_real = draw(st.booleans()) or not allow_closed
-        if not any(sources) and not has_real:
-            has_real = True
-        parts = draw(st.lists(st.integers(1, max_part), min_size=sum(sources) + has_real,
-                              max_size=sum(sources) + has_real))
-        total = sum(parts)
-        it = iter(parts)
-        W.append([Fraction(next(it), total) if s else Fraction(0) for s in sources])
-        real.append(Fraction(next(it), total) if has_real else Fraction(0))
-    return W, real
 
 
 def phase(W, real, name=None):
@@ -56,7 +40,7 @@ def mode_sets(draw, max_models: int = 3, max_modes: int = 3, markov: bool | None
     """A graph file with i.i.d. (or Markov) modes; returns ``(data, rows, law, transition)``."""
     K = draw(st.integers(1, max_models))
     count = draw(st.integers(1, max_modes))
-    rows = [draw(weight_rows(K)) for _ in range(count)]
+    rows = [draw(weight_rows(K, 4, fallback="real")) for _ in range(count)]
     parts = draw(st.lists(st.integers(1, 3), min_size=count, max_size=count))
     law = [Fraction(p, sum(parts)) for p in parts]
     sizes = draw(st.lists(st.integers(2, 9), min_size=K, max_size=K))
@@ -81,8 +65,8 @@ def mode_sets(draw, max_models: int = 3, max_modes: int = 3, markov: bool | None
 def schedules(draw, max_models: int = 3, max_period: int = 3):
     """A graph file with a periodic schedule (and possibly a prefix); returns ``(data, prefix rows, period rows)``."""
     K = draw(st.integers(1, max_models))
-    period = [draw(weight_rows(K)) for _ in range(draw(st.integers(1, max_period)))]
-    prefix = [draw(weight_rows(K)) for _ in range(draw(st.integers(0, 1)))]
+    period = [draw(weight_rows(K, 4, fallback="real")) for _ in range(draw(st.integers(1, max_period)))]
+    prefix = [draw(weight_rows(K, 4, fallback="real")) for _ in range(draw(st.integers(0, 1)))]
     sizes = draw(st.lists(st.integers(2, 9), min_size=K, max_size=K))
     data = base(K, sizes)
     data["schedule"] = {"period": [phase(W, r) for W, r in period]}

@@ -463,10 +463,14 @@ def _named_list(value, where: str) -> list:
     return list(value)
 
 
-def _name(entry, default: str, where: str) -> str:
+def _name(entry, default: str, where: str, taken: list, what: str) -> str:
+    """The entry's ``"name"`` (or ``default``), unique among ``taken`` (appended to it)."""
     name = entry.get("name", default) if isinstance(entry, Mapping) else default
     if not isinstance(name, str) or not name:
         raise InputError(f"{where}: \"name\" must be a non-empty string")
+    if name in taken:
+        raise InputError(f"{what}: two entries named {name!r}")
+    taken.append(name)
     return name
 
 
@@ -481,10 +485,7 @@ def _schedule(section, data, build) -> Schedule:
     names, prefix, period = [], [], []
     for kind, raw, out in (("prefix", prefix_raw, prefix), ("period", period_raw, period)):
         for i, entry in enumerate(raw):
-            name = _name(entry, f"{kind} {i + 1}", f"schedule {kind} #{i + 1}")
-            if name in names:
-                raise InputError(f"schedule: two phases named {name!r}")
-            names.append(name)
+            name = _name(entry, f"{kind} {i + 1}", f"schedule {kind} #{i + 1}", names, "schedule")
             out.append(_override(data, entry, f"schedule {kind} phase {name!r}", _PHASE_KEYS, build))
     growth = _growth(section["growth"]) if "growth" in section else None
     return Schedule(tuple(prefix), tuple(period), tuple(names), growth)
@@ -511,10 +512,7 @@ def _modes(raw, switching, data, base, build) -> Modes:
     symbols = {s.name: s for s in base.symbols}
     names, graphs, probabilities = [], [], []
     for i, entry in enumerate(entries):
-        name = _name(entry, f"mode {i + 1}", f"mode #{i + 1}")
-        if name in names:
-            raise InputError(f"modes: two modes named {name!r}")
-        names.append(name)
+        name = _name(entry, f"mode {i + 1}", f"mode #{i + 1}", names, "modes")
         graphs.append(_override(data, entry, f"mode {name!r}", _MODE_KEYS, build))
         value = entry.get("probability") if isinstance(entry, Mapping) else None
         probabilities.append(None if value is None else to_exact(value, symbols, where=f"mode {name!r} probability"))

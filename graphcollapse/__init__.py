@@ -53,6 +53,9 @@ _LAZY = {
     # simulation and the cross-check
     "simulate": "graphcollapse.simulation", "SimulationResult": "graphcollapse.simulation",
     "Prediction": "graphcollapse.crosscheck", "CrossCheck": "graphcollapse.crosscheck",
+    # schedules, random modes and memory (issue 13)
+    "analyze_dynamics": "graphcollapse.solvers.dynamics", "dynamic_trajectory": "graphcollapse.solvers.dynamics",
+    "DynamicAnalysis": "graphcollapse.solvers.dynamics", "DynamicModel": "graphcollapse.solvers.dynamics",
     # figures (matplotlib, the 'plot' extra)
     "plot": "graphcollapse.presentation.plots", "save_figure": "graphcollapse.presentation.plots",
 }

@@ -3,7 +3,7 @@
 Examples
 --------
 >>> sorted(EXAMPLES)[:3]
-['chain', 'demo', 'mixed_pair']
+['accumulate', 'alternating', 'chain']
 >>> load_example("two_cycle").ids
 ('A', 'B')
 """

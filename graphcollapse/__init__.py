@@ -56,6 +56,9 @@ _LAZY = {
     # distributional metrics of fitted distributions (exact where a finite structure allows, else labelled)
     "category_loss": "graphcollapse.metrics", "wasserstein": "graphcollapse.metrics",
     "divergence": "graphcollapse.metrics", "Metric": "graphcollapse.metrics",
+    # schedules, random modes and memory (issue 13)
+    "analyze_dynamics": "graphcollapse.solvers.dynamics", "dynamic_trajectory": "graphcollapse.solvers.dynamics",
+    "DynamicAnalysis": "graphcollapse.solvers.dynamics", "DynamicModel": "graphcollapse.solvers.dynamics",
     # figures (matplotlib, the 'plot' extra)
     "plot": "graphcollapse.presentation.plots", "save_figure": "graphcollapse.presentation.plots",
 }

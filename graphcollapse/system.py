@@ -147,9 +147,38 @@ class System:
         """Theorem A for every model, in its three forms, cross-checked."""
         return theorem_a(self.graph, self.topology)
 
+    # ------------------------------------------------------- dynamics (issue 13)
+    @property
+    def has_dynamics(self) -> bool:
+        """Whether the graph's process has a schedule, random modes or memory other than replace."""
+        from graphcollapse.solvers.dynamics import has_dynamics
+
+        return has_dynamics(self.graph)
+
+    @cached_property
+    def dynamics(self):
+        """The :class:`~graphcollapse.solvers.dynamics.DynamicAnalysis` of a process with dynamics, else ``None``."""
+        if not self.has_dynamics:
+            return None
+        from graphcollapse.solvers.dynamics import analyze_dynamics
+
+        return dataclasses.replace(analyze_dynamics(self.graph, self._spec), family=self.estimator)
+
+    def _dynamic_values(self, attribute: str, kind):
+        models = self.dynamics.models
+        return kind([getattr(m, attribute) for m in models], ids=self.graph.ids, arithmetic=self.dynamics.arithmetic,
+                    method=self.dynamics.method)
+
     @cached_property
     def stability(self):
         """The deciding boundedness verdict of the estimator's own operator (exact)."""
+        if self.has_dynamics:  # dynamics (issue 13): the verdict of the time-varying process
+            from graphcollapse.solvers.general import GeneralStability
+
+            models = self.dynamics.models
+            return GeneralStability("error", np.array([not m.collapses for m in models], dtype=bool),
+                                    tuple(m.growth for m in models), tuple(m.growth_factor for m in models),
+                                    tuple(m.rate_exponent for m in models), method=self.dynamics.method)
         if self.is_general:
             return general_stability(self.recurrence, self.topology)
         return stability(self.recurrence, self.topology)
@@ -195,6 +224,8 @@ class System:
     @cached_property
     def limits(self):
         """``L_k = lim E_k(t)`` per model (``None`` where unbounded), in :attr:`arithmetic`."""
+        if self.has_dynamics:  # dynamics (issue 13)
+            return self._dynamic_values("limit", Limits)
         if self.is_general:
             values = limits_of(self.recurrence, bounded=self.stability.bounded, arithmetic=self.arithmetic,
                                dps=self.dps)
@@ -209,6 +240,8 @@ class System:
     @cached_property
     def slopes(self) -> GrowthRates:
         """The linear growth rate ``c_k`` per model (0 when bounded, ``oo`` when faster than linear)."""
+        if self.has_dynamics:  # dynamics (issue 13)
+            return self._dynamic_values("slope", GrowthRates)
         rec, st = self.recurrence, self.stability
         if self.is_general:
             return slopes_of(rec, st)
@@ -252,6 +285,8 @@ class System:
         Available for ``M = I`` estimators in the Kronecker form, where the
         verdict depends on the support only.
         """
+        if self.has_dynamics:  # dynamics (issue 13): the i.i.d. union rule stands in for it
+            return None
         rec = self.recurrence
         if self.is_general or not self.graph.free_symbols or not (rec.is_kronecker and rec.is_identity_propagation):
             return None
@@ -266,12 +301,22 @@ class System:
     # --------------------------------------------------------- trajectories
     def trajectory(self, generations: int, name: str = "error") -> tuple[tuple, ...]:
         """``E_k(t)`` (or the observable ``name``, e.g. ``"variance"``) for ``t = 0 … generations``, exact."""
+        if self.has_dynamics:  # dynamics (issue 13)
+            from graphcollapse.solvers.dynamics import dynamic_trajectory
+
+            if name != "error":
+                raise UnsupportedError(f"the observable {name!r} of a process with a schedule, modes or memory "
+                                       "is not available; its error E_k(t) is")
+            return dynamic_trajectory(self.graph, self._spec, generations)
         from graphcollapse.solvers.trajectory import trajectory
 
         return trajectory(self.recurrence, generations, name)
 
     def closed_form(self, models=None, name: str = "error") -> tuple:
         """``E_k(t)`` (or the observable ``name``) in closed form, valid for every ``t ≥ 0`` (small exact graphs)."""
+        if self.has_dynamics:  # dynamics (issue 13)
+            raise UnsupportedError("closed forms in t are available for the static process; a process with a "
+                                   "schedule, modes or memory has exact trajectories (trajectory) instead")
         from graphcollapse.solvers.trajectory import closed_form
 
         return closed_form(self.recurrence, models, name)
@@ -307,7 +352,10 @@ class System:
 
     # ----------------------------------------------------------- collected
     def analysis(self) -> Analysis:
-        """Every answer, per model (:class:`~graphcollapse.analysis.Analysis`)."""
+        """Every answer, per model (:class:`~graphcollapse.analysis.Analysis`; a
+        :class:`~graphcollapse.solvers.dynamics.DynamicAnalysis` for a process with dynamics)."""
+        if self.has_dynamics:  # dynamics (issue 13)
+            return self.dynamics
         return collect(self)
 
     def bounded_models(self) -> np.ndarray:

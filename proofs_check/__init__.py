@@ -17,6 +17,7 @@ MODULES = (
     "ols",
     "statistics",
     "fitting",
+    "modes_census",
 )
 
 

@@ -39,6 +39,31 @@ FRACTIONS = [
 
 
 @st.composite
+def weight_rows(draw, K: int, max_part: int = 11, fallback: str = "source"):
+    """``(W, real)`` as exact fractions: drawn sources and real data, integer weight parts normalised per row.
+
+    A model drawn with neither a source nor real data gets a drawn source
+    (``fallback="source"``) or real data (``"real"``).
+    """
+    W, real = [], []
+    for _ in range(K):
+        sources = draw(st.lists(st.booleans(), min_size=K, max_size=K))
+        has_real = draw(st.booleans())
+        if not any(sources) and not has_real:
+            if fallback == "real":
+                has_real = True
+            else:
+                sources[draw(st.integers(0, K - 1))] = True
+        parts = draw(st.lists(st.integers(1, max_part), min_size=sum(sources) + has_real,
+                              max_size=sum(sources) + has_real))
+        total = sum(parts)
+        it = iter(parts)
+        W.append([Fraction(next(it), total) if s else Fraction(0) for s in sources])
+        real.append(Fraction(next(it), total) if has_real else Fraction(0))
+    return W, real
+
+
+@st.composite
 def exact_graphs(draw, max_models: int = 5, max_part: int = 11):
     """Rational graphs with drawn structure: sources, real data, integer weight parts, sizes."""
     K = draw(st.integers(1, max_models))
@@ -52,18 +77,7 @@ def exact_graphs(draw, max_models: int = 5, max_part: int = 11):
             k = draw(st.integers(0, K - 1))
             W[k][(k - 1) % K] = real[k] = Fraction(1, 2)
     else:
-        W, real = [], []
-        for k in range(K):
-            sources = draw(st.lists(st.booleans(), min_size=K, max_size=K))
-            has_real = draw(st.booleans())
-            if not any(sources) and not has_real:
-                sources[draw(st.integers(0, K - 1))] = True
-            parts = draw(st.lists(st.integers(1, max_part), min_size=sum(sources) + has_real,
-                                  max_size=sum(sources) + has_real))
-            total = sum(parts)
-            it = iter(parts)
-            W.append([Fraction(next(it), total) if s else Fraction(0) for s in sources])
-            real.append(Fraction(next(it), total) if has_real else Fraction(0))
+        W, real = draw(weight_rows(K, max_part))
     sizes = draw(st.lists(st.integers(2, 30), min_size=K, max_size=K))
     return from_matrix([[str(w) for w in row] for row in W], real=[str(r) for r in real], n=sizes)
 

@@ -103,6 +103,8 @@ def prediction_from(system, generations: int) -> Prediction:
     if graph.free_symbols:
         names = ", ".join(sorted(s.name for s in graph.free_symbols))
         raise InputError(f"graph {graph.name!r} has symbolic weights ({names}): substitute numbers first")
+    if system.has_dynamics:  # dynamics (issue 13)
+        return _dynamic_prediction(system, generations)
     analysis = system.analysis()
     values = system.trajectory(generations)
     table = np.array([[_float(v, f"E_{graph.ids[k]}({t})") for k, v in enumerate(row)]
@@ -144,3 +146,37 @@ def _observables(system, analysis, generations: int) -> dict:
                            for m in analysis.models])
         out[name] = ObservablePrediction(trajectory=table, limits=limits)
     return out
+
+
+def _dynamic_prediction(system, generations: int) -> Prediction:
+    """A process with a schedule, modes or memory: its exact trajectory and asymptotic claims.
+
+    A limit cycle is tested by its average over one period (what the late
+    window averages); ``log`` growth and limits without a closed form are not
+    tested beyond the exact values.
+    """
+    graph = system.graph
+    analysis = system.analysis()
+    values = system.trajectory(generations)
+    table = np.array([[_float(v, f"E_{graph.ids[k]}({t})") for k, v in enumerate(row)]
+                      for t, row in enumerate(values)], dtype=float)
+    slopes, limits = [], []
+    for m in analysis.models:
+        if m.growth in ("bounded", "vanishing"):
+            slopes.append(0.0)
+        elif m.growth == "linear" and m.slope is not None:
+            slopes.append(_float(m.slope, f"slope of {m.id}"))
+        elif m.growth in ("geometric", "polynomial"):
+            slopes.append(math.inf)
+        else:
+            slopes.append(math.nan)
+        if m.limit is not None:
+            limits.append(_float(m.limit, f"limit of {m.id}"))
+        elif m.phase_limits is not None and all(v is not None for v in m.phase_limits):
+            limits.append(sum(_float(v, f"limit of {m.id}") for v in m.phase_limits) / len(m.phase_limits))
+        else:
+            limits.append(math.nan)
+    models = analysis.models
+    return Prediction(ids=graph.ids, trajectory=table, collapses=np.array([m.collapses for m in models], dtype=bool),
+                      growth=tuple(m.growth for m in models), slopes=np.array(slopes), limits=np.array(limits),
+                      period=analysis.period, asymptotic=bool(analysis.asymptotic))

@@ -60,6 +60,10 @@ def float_or_none(value: Any) -> float | None:
 
 def analysis_to_dict(analysis) -> dict:
     """The full JSON-ready dictionary of an analysis."""
+    from graphcollapse.presentation.reports.dynamics import dynamics_to_dict, is_dynamic
+
+    if is_dynamic(analysis):  # dynamics (issue 13)
+        return dynamics_to_dict(analysis)
     graph = analysis.graph
     top = analysis.topology
     ids = graph.ids

@@ -32,6 +32,10 @@ def _short(value, limit: int = 60) -> str:
 
 def text_report(analysis) -> str:
     """The human-readable report printed by ``graphcollapse analyze``."""
+    from graphcollapse.presentation.reports.dynamics import dynamics_report, is_dynamic
+
+    if is_dynamic(analysis):  # dynamics (issue 13)
+        return dynamics_report(analysis, "text")
     g = analysis.graph
     title = f"graph {g.name!r}: " if g.name else ""
     lines = [f"{title}{g.K} models, {g.num_edges} edges, {g.mixing} mixing, {analysis.family.describe()}, "

@@ -32,6 +32,8 @@ from graphcollapse.graph import InteractionGraph
 from graphcollapse.simulation.kernels import gaussian_mean, general_m, linear_regression, m_estimators  # noqa: F401  (register the kernels)
 from graphcollapse.simulation.kernels.base import Kernel, kernel_for
 from graphcollapse.simulation.engine.plan import Layout, make_plan
+from graphcollapse.simulation.engine.dynamics import DynamicRun  # dynamics (issue 13)
+from graphcollapse.graph.dynamics import has_dynamics
 from graphcollapse.simulation.engine.result import SimulationResult
 from graphcollapse.simulation.engine.streams import BLOCK_SIZE, BlockStreams, root_seed
 
@@ -102,6 +104,8 @@ def simulate(graph: InteractionGraph, generations: int, replications: int, seed=
     workers = min(8, os.cpu_count() or 1) if workers is None else _count(workers, "workers", 1)
     plan = make_plan(graph)
     kernel = kernel_for(plan)
+    # dynamics (issue 13): schedules, random modes and memory run their own generation loop
+    dynamic = DynamicRun(graph, plan, kernel) if has_dynamics(graph) else None
     if not kernel.has_sufficient:     # e.g. a custom log-density: the samples are all there is
         method = "samples"
     root = root_seed(seed)
@@ -119,6 +123,9 @@ def simulate(graph: InteractionGraph, generations: int, replications: int, seed=
         streams = BlockStreams.for_blocks(root, range(first, min(blocks, first + per_chunk)), replications)
         lo = first * BLOCK_SIZE
         target = errors[lo:lo + streams.replications]
+        if dynamic is not None:  # dynamics (issue 13)
+            dynamic.run(streams, generations, method, target, tick)
+            return
         theta = None
         for t in range(generations + 1):
             layout = plan.initial if t == 0 else plan.step

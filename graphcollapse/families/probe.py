@@ -196,12 +196,13 @@ def local_recursion(rule: Rule, targets: Sequence[Target]) -> LocalRecursion:
     noise, initial, rules = {}, {}, {}
     for target, variants in plan:
         t0, placed0 = variants["base"]
-        D = sympy.Matrix(rec.noise[t0])
+        D0 = sympy.Matrix(rec.noise[t0])
+        D = D0
         for s in target.sources:
             t1, _ = variants[(s.key, 1)]
             t2, _ = variants[(s.key, 2)]
-            step = sympy.Matrix(rec.noise[t1]) - D
-            second = sympy.Matrix(rec.noise[t2]) - 2 * sympy.Matrix(rec.noise[t1]) + D
+            step = sympy.Matrix(rec.noise[t1]) - D0
+            second = sympy.Matrix(rec.noise[t2]) - 2 * sympy.Matrix(rec.noise[t1]) + D0
             if any(not is_zero(x) for x in second):
                 raise UnsupportedError(f"the {rec.family} noise is not additive over the sources of a model; "
                                        "no symmetry reduction")

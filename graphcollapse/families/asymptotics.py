@@ -28,6 +28,7 @@ import sympy
 from graphcollapse.errors import UndecidedError, UnsupportedError
 from graphcollapse.families.results import Asymptotic
 from graphcollapse.families.rules import K
+from graphcollapse.numbers.forms import tidy
 from graphcollapse.numbers.regions import decide
 
 __all__ = ["asymptotic", "rational_asymptotic", "vanishing_powers"]
@@ -35,7 +36,7 @@ __all__ = ["asymptotic", "rational_asymptotic", "vanishing_powers"]
 GENERIC = "for generic values of the other symbols (the leading coefficient may vanish at special values)"
 
 
-def rational_asymptotic(expr, var: sympy.Symbol = K) -> Asymptotic | None:
+def rational_asymptotic(expr, var: sympy.Symbol = K, point=None) -> Asymptotic | None:
     """Leading term of a rational function of ``var`` (``None`` if ``expr`` is not one)."""
     expr = sympy.cancel(sympy.together(expr))
     num, den = sympy.fraction(expr)
@@ -48,7 +49,8 @@ def rational_asymptotic(expr, var: sympy.Symbol = K) -> Asymptotic | None:
     if P.is_zero:
         return Asymptotic(var, sympy.Integer(0), sympy.Integer(0), None)
     m = P.degree() - Q.degree()
-    coefficient = sympy.factor(sympy.cancel(P.LC() / Q.LC()))
+    coefficient = sympy.cancel(P.LC() / Q.LC())
+    coefficient = tidy(coefficient, at=point) if coefficient.free_symbols else coefficient
     leading = coefficient * var**m
     if m < 0:
         limit = sympy.Integer(0)
@@ -60,16 +62,25 @@ def rational_asymptotic(expr, var: sympy.Symbol = K) -> Asymptotic | None:
     return Asymptotic(var, limit, leading, var**m, note)
 
 
+def _geometric(expr, var):
+    """``{power: effective base}`` for the powers ``b**(c var + d)`` in ``expr`` (effective base ``b**c``)."""
+    out = {}
+    for p in expr.atoms(sympy.Pow):
+        if p.exp.has(var) and not p.base.has(var):
+            c = sympy.expand(p.exp).coeff(var)
+            if not sympy.expand(p.exp - c * var).has(var):
+                out[p] = sympy.powsimp(p.base**c)
+    return out
+
+
 def vanishing_powers(expr, var: sympy.Symbol, region: Iterable = (), symbols: Iterable = ()) -> tuple:
-    """``(bases with |b| < 1, bases not shown to be)`` of the powers ``b**var`` in ``expr``.
+    """``(bases with |b| < 1, bases not shown to be)`` of the geometric terms ``b**var`` in ``expr``.
 
     ``region`` is the list of constraints on the other symbols (``(expr, op)``).
     """
-    bases = {p.base for p in expr.atoms(sympy.Pow) if p.exp.has(var) and not p.base.has(var)}
-    bases |= {sympy.exp(p.args[0].coeff(var)) for p in expr.atoms(sympy.exp) if p.args[0].has(var)}
     small, other = [], []
     symbols = tuple(symbols)
-    for b in sorted(bases, key=str):
+    for b in sorted(set(_geometric(expr, var).values()), key=str):
         if not b.free_symbols:
             (small if abs(b) < 1 else other).append(b)
             continue
@@ -83,23 +94,23 @@ def vanishing_powers(expr, var: sympy.Symbol, region: Iterable = (), symbols: It
     return tuple(small), tuple(other)
 
 
-def asymptotic(expr, var: sympy.Symbol = K, region: Iterable = (), symbols: Iterable = ()) -> Asymptotic | None:
+def asymptotic(expr, var: sympy.Symbol = K, region: Iterable = (), symbols: Iterable = (),
+               point=None) -> Asymptotic | None:
     """The behaviour of ``expr`` as ``var → ∞`` (see the module docstring), or ``None`` if not decided."""
     if expr is None or isinstance(expr, sympy.Piecewise):
         return None
-    found = rational_asymptotic(expr, var)
+    found = rational_asymptotic(expr, var, point)
     if found is not None:
         return found
     small, other = vanishing_powers(expr, var, region, symbols)
     if other or not small:
         return None
     # every geometric term b**var with |b| < 1 on the region tends to 0; what remains is rational
-    expanded = sympy.expand(expr)
-    rest = expanded.xreplace({p: sympy.Integer(0) for p in expanded.atoms(sympy.Pow)
-                              if p.exp.has(var) and p.base in small})
+    powers = _geometric(expr, var)
+    rest = expr.xreplace({p: sympy.Integer(0) for p, b in powers.items() if b in small})
     if rest.has(var) and rational_asymptotic(rest, var) is None:
         return None
-    tail = rational_asymptotic(rest, var)
+    tail = rational_asymptotic(rest, var, point)
     bases = ", ".join(f"|{b}| < 1" for b in small)
     note = f"geometric terms vanish ({bases} on the region where no weight vanishes)"
     if tail is None or tail.limit == 0:

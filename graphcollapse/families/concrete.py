@@ -22,7 +22,7 @@ import sympy
 
 from graphcollapse.errors import InternalConsistencyError
 from graphcollapse.numbers.domain import is_zero
-from graphcollapse.system import analyze
+from graphcollapse.system import System, analyze
 
 __all__ = ["Concrete", "ClassValue", "same"]
 
@@ -54,6 +54,7 @@ class Concrete:
         self.family = family
         self._analyses: dict[int, Any] = {}
         self._values: dict[int, dict[str, ClassValue]] = {}
+        self._regions: dict[int, tuple] = {}
 
     def analysis(self, size: int):
         if size not in self._analyses:
@@ -82,3 +83,20 @@ class Concrete:
 
     def notes(self, size: int) -> tuple[str, ...]:
         return tuple(self.analysis(size).notes)
+
+    def region(self, size: int) -> tuple[list, tuple, dict]:
+        """``(constraints, symbols, interior point)`` of the valid region at ``K = size``.
+
+        The constraints include that no symbolic weight vanishes (the
+        generic support every verdict and closed form is stated on).
+        """
+        if size not in self._regions:
+            system = System(self.family.graph(size))
+            region = system.region
+            if region is None:
+                self._regions[size] = ([], (), {})
+            else:
+                weights = [w for w in (*system.graph.weights, *system.graph.real) if w.free_symbols]
+                constraints = list(region.constraints) + [(w, "!=") for w in dict.fromkeys(weights)]
+                self._regions[size] = (constraints, tuple(region.symbols), dict(system.interior_point))
+        return self._regions[size]

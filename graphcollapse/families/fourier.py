@@ -265,7 +265,7 @@ class Fourier:
             for o2 in support:
                 G = gcd(G, abs(o - o2))
         rate = sympy.cancel((loc.trace_weight * loc.noise[0]).trace())
-        return rate * gcd_with(G) / K if G else rate / K
+        return rate * gcd_with(G) / K if G else rate  # one offset: every mode has |λ| = 1
 
     def infinity_limit(self, point: dict):
         """``lim_{K→∞} L(K) = h(∞) + Σ_{pairs} Res_p h / p`` over the poles ``|p| < 1``.

@@ -48,6 +48,7 @@ import sympy
 
 from graphcollapse.errors import InternalConsistencyError, SingularSystemError
 from graphcollapse.families.probe import Model, Source, Target, local_recursion
+from graphcollapse.families.rules import K
 from graphcollapse.families.structures import Blocks
 from graphcollapse.linalg.exact_solve import solve_exact
 from graphcollapse.numbers.domain import is_zero
@@ -269,4 +270,36 @@ class Quotient:
             else:
                 out[b] = sympy.cancel(num.xreplace({_Z: 1}) / den.xreplace({_Z: 1}))
         return out
+
+    def slope_exceptions(self, start: int) -> list[int]:
+        """Integer sizes ``K ≥ start`` where the eigenvalue 1 of ``A(K)`` gains multiplicity.
+
+        The growth rate ``lim_{z→1} (1 − z) t (I − zA)⁻¹ d`` computed with ``K``
+        symbolic specialises correctly at every ``K`` where the multiplicity
+        of the eigenvalue 1 is the generic one; it can jump only at the
+        integer roots of ``g(1; K)``, ``χ(z) = (z − 1)^m g(z)``, for every
+        value of the other symbols (a common root of all coefficients).
+        """
+        A = self.system[1]
+        chi = sympy.Poly(A.charpoly(_Z).as_expr(), _Z)
+        while True:
+            quotient, remainder = sympy.div(chi, sympy.Poly(_Z - 1, _Z))
+            if not all(is_zero(c) for c in remainder.all_coeffs()):
+                break
+            chi = quotient
+        value = sympy.cancel(chi.as_expr().xreplace({_Z: 1}))
+        num = sympy.fraction(value)[0]
+        others = sorted(num.free_symbols - {K}, key=str)
+        coefficients = sympy.Poly(num, *others).coeffs() if others else [num]
+        common = sympy.gcd_list([sympy.expand(c) for c in coefficients])
+        if not common.has(K):
+            return []
+        roots = []
+        for factor, _ in sympy.factor_list(common, K)[1]:
+            poly = sympy.Poly(factor, K)
+            if poly.degree() == 1:
+                root = -poly.nth(0) / poly.nth(1)
+                if root.is_Integer and root >= start:
+                    roots.append(int(root))
+        return sorted(roots)
 

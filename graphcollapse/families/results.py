@@ -93,7 +93,14 @@ class ClosedForm:
         return max(self.checked) if self.checked else None
 
     @property
+    def found(self) -> bool:
+        """False when no form was found (only exact values)."""
+        return self.expr is not None or self.recurrence is not None
+
+    @property
     def label(self) -> str:
+        if not self.found:
+            return f"no closed form found; exact values at K = {_ranges(self.checked)}"
         if not self.derived:
             return f"conjectured, verified for K ≤ {self.verified_up_to}"
         sizes = _ranges(self.checked)
@@ -115,7 +122,7 @@ class ClosedForm:
         return sympy.cancel(value) if isinstance(value, sympy.Expr) and not value.has(sympy.Piecewise) else value
 
     def __str__(self) -> str:
-        shown = self.expr if self.expr is not None else f"defined by {self.recurrence}"
+        shown = self.expr if self.expr is not None else (self.recurrence or "—")
         return f"{shown}  [{self.label}]"
 
     def to_dict(self) -> dict:

@@ -17,7 +17,7 @@ Examples
 >>> f = family("cycle", real="1/2", n=1, real_at="one")
 >>> result = conjecture(f, Concrete(f), up_to=9)
 >>> print(result.by_label["i = 0"].limit)
-K/3 + 1  [conjectured, verified for K ≤ 9]
+(K + 3)/3  [conjectured, verified for K ≤ 9]
 """
 
 from __future__ import annotations

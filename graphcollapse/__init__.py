@@ -53,6 +53,9 @@ _LAZY = {
     # simulation and the cross-check
     "simulate": "graphcollapse.simulation", "SimulationResult": "graphcollapse.simulation",
     "Prediction": "graphcollapse.crosscheck", "CrossCheck": "graphcollapse.crosscheck",
+    # graph families in a symbolic size K
+    "family": "graphcollapse.families", "Family": "graphcollapse.families", "FAMILIES": "graphcollapse.families",
+    "analyze_family": "graphcollapse.families", "classify_families": "graphcollapse.families",
     # figures (matplotlib, the 'plot' extra)
     "plot": "graphcollapse.presentation.plots", "save_figure": "graphcollapse.presentation.plots",
 }

@@ -165,9 +165,10 @@ def derive_circulant(family, concrete: Concrete, check: int = 4) -> FamilyResult
         if expr is None:
             raise UnsupportedError("the poles of the Fourier mode function are not simple")
         truth = (lambda k: concrete.values(k)[label].limit)
-        checked, _ = _check(fourier.closed_form_at, truth, sizes, start, "root-sum closed form")
         if fourier.pairs is not None:
-            _check(fourier.explicit_at, truth, sizes, start, "closed form in radicals")
+            checked, _ = _check(fourier.explicit_at, truth, sizes, start, "closed form in radicals")
+        else:
+            checked, _ = _check(fourier.closed_form_at, truth, sizes, start, "root-sum closed form")
         if fourier.local.p == 1:
             _check(fourier.sum_at, truth, sizes, start, "sum over the roots of unity")
             notes.append("the sum over the K-th roots of unity was evaluated exactly at every checked K "
@@ -212,6 +213,8 @@ def derive_levels(family, concrete: Concrete, check: int = 4) -> FamilyResult:
     by_i = ClosedForm(expr, True, "recursion by position", tuple(checked), 1,
                       asymptotic=asymptotic(expr, POSITION, constraints, symbols))
     far = expr.xreplace({POSITION: K - 1})
+    if not any(p.exp.has(K) for p in far.atoms(sympy.Pow)):
+        far = _tidy(sympy.cancel(far), point)
     farthest = ClosedForm(far, True, "recursion by position at i = K - 1", tuple(checked), 1,
                           asymptotic=asymptotic(far, K, constraints, symbols))
     classes = (ClassResult("distance i", "the models at distance i = 0 .. K - 1 from the real data", False,

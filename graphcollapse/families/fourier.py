@@ -170,7 +170,7 @@ class Fourier:
                 return None
             u = sympy.cancel(-factor.nth(0) / factor.nth(1))
             scale, delta = square_free(u**2 - 4)
-            field = QuadraticField(delta)
+            field = QuadraticField(delta, residue.free_symbols - {_P})
             p = field.element(u / 2, -scale / 2)
             out.append((field, p, field.evaluate(residue / _P, _P, p)))
         return out
@@ -190,7 +190,7 @@ class Fourier:
             return None
         at_infinity, Q, residue = data
         if residue is None:
-            return sympy.factor(at_infinity)
+            return tidy(at_infinity, at=point) if at_infinity.free_symbols else at_infinity
         if self.pairs is None:
             return at_infinity - sympy.RootSum(Q.as_expr().xreplace({_Z: _P}),
                                                sympy.Lambda(_P, self._pair_term(residue) / 2))
@@ -212,9 +212,9 @@ class Fourier:
             pk = field.power(p, size)
             one = field.element(1)
             term = field.mul(coefficient, field.div(field.add(pk, one), field.sub(pk, one)))
-            if not is_zero(term[1]):
+            if term[1] != 0:
                 raise InternalConsistencyError("a reciprocal pair of poles did not give a rational term")
-            total -= term[0]
+            total -= field.part(term, 0)
         return sympy.cancel(total)
 
     def closed_form_at(self, size: int) -> sympy.Expr:
@@ -289,7 +289,7 @@ class Fourier:
                 return None
             # T(p) -> -c (|p| < 1) or +c (|p| > 1), with c = Res_p h / p of the pole p
             sign = 1 if modulus < 1 else -1
-            total += _shown(field, (sign * coefficient[0], sign * coefficient[1]), point)
+            total += _shown(field, (sign * field.part(coefficient, 0), sign * field.part(coefficient, 1)), point)
         return total
 
 
@@ -311,6 +311,8 @@ def _reciprocal_part(Q):
 
 def _shown(field, x, point):
     """``A + B√δ`` with ``A``, ``B`` and ``δ`` tidied (presentation)."""
-    a, b = (tidy(v, at=point) if getattr(v, "free_symbols", None) else v for v in x)
-    delta = tidy(field.delta, at=point) if field.delta.free_symbols else field.delta
+    parts = [v if isinstance(v, sympy.Basic) else field.domain.to_sympy(v) for v in x]
+    a, b = (tidy(v, at=point) if v.free_symbols else v for v in parts)
+    delta = field.delta_expr
+    delta = tidy(delta, at=point) if delta.free_symbols else delta
     return sympy.together(a + b * sympy.sqrt(delta))

@@ -5,13 +5,13 @@ with ``N, s, D, δ`` rational functions of the symbols.  Their values at a
 concrete size ``K`` lie in ``F(√δ)``, ``F = Q(symbols)``, where every element
 is ``A + B√δ`` with ``A, B ∈ F``: multiplication uses ``√δ² = δ``, division
 multiplies by the conjugate.  Zero tests are then zero tests of ``A`` and
-``B`` in ``F`` (exact, :func:`~graphcollapse.numbers.domain.is_zero`) —
+``B`` in ``F`` (exact: SymPy's fraction field keeps canonical forms) —
 valid because ``δ`` is not a square in ``F`` (its square-free part is kept).
 
 Examples
 --------
 >>> a = sympy.Symbol("a", real=True)
->>> F = QuadraticField(a * (2 - a))
+>>> F = QuadraticField(a * (2 - a), [a])
 >>> p = F.element(1 / (1 - a), -1 / (1 - a))       # (1 - √(a(2-a)))/(1 - a)
 >>> q = F.element(1 / (1 - a), 1 / (1 - a))        # its reciprocal
 >>> F.is_zero(F.sub(F.mul(p, q), F.element(1)))
@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import sympy
 
-from graphcollapse.numbers.domain import is_zero
+from sympy.polys.domains import QQ
 
 __all__ = ["QuadraticField", "square_free"]
 
@@ -54,27 +54,37 @@ def square_free(expr) -> tuple[sympy.Expr, sympy.Expr]:
 
 
 class QuadraticField:
-    """``F(√δ)`` with elements ``(A, B)`` meaning ``A + B√δ`` (see the module docstring)."""
+    """``F(√δ)`` with elements ``(A, B)`` meaning ``A + B√δ`` (see the module docstring).
 
-    def __init__(self, delta):
-        self.delta = delta
-        self.root = sympy.sqrt(delta)
+    ``A`` and ``B`` live in SymPy's fraction field ``QQ(symbols)`` (native
+    polynomial arithmetic, canonical forms: zero is decided by ``== 0``).
+    """
+
+    def __init__(self, delta, symbols=()):
+        self.delta_expr = sympy.sympify(delta)
+        self.root = sympy.sqrt(self.delta_expr)
+        gens = sorted(set(symbols) | self.delta_expr.free_symbols, key=str)
+        self.domain = QQ.frac_field(*gens) if gens else QQ
+        self.delta = self._convert(self.delta_expr)
+
+    def _convert(self, value):
+        return self.domain.from_sympy(sympy.sympify(value))
 
     def element(self, a, b=0) -> tuple:
-        return (sympy.cancel(a), sympy.cancel(b))
+        return (self._convert(a), self._convert(b))
 
     def add(self, x, y) -> tuple:
-        return (sympy.cancel(x[0] + y[0]), sympy.cancel(x[1] + y[1]))
+        return (x[0] + y[0], x[1] + y[1])
 
     def sub(self, x, y) -> tuple:
-        return (sympy.cancel(x[0] - y[0]), sympy.cancel(x[1] - y[1]))
+        return (x[0] - y[0], x[1] - y[1])
 
     def mul(self, x, y) -> tuple:
-        return (sympy.cancel(x[0] * y[0] + x[1] * y[1] * self.delta), sympy.cancel(x[0] * y[1] + x[1] * y[0]))
+        return (x[0] * y[0] + x[1] * y[1] * self.delta, x[0] * y[1] + x[1] * y[0])
 
     def inv(self, x) -> tuple:
-        norm = sympy.cancel(x[0] ** 2 - x[1] ** 2 * self.delta)
-        return (sympy.cancel(x[0] / norm), sympy.cancel(-x[1] / norm))
+        norm = x[0] ** 2 - x[1] ** 2 * self.delta
+        return (x[0] / norm, -x[1] / norm)
 
     def div(self, x, y) -> tuple:
         return self.mul(x, self.inv(y))
@@ -100,7 +110,11 @@ class QuadraticField:
         return out
 
     def is_zero(self, x) -> bool:
-        return bool(is_zero(x[0]) and is_zero(x[1]))
+        return x[0] == 0 and x[1] == 0
+
+    def part(self, x, which: int) -> sympy.Expr:
+        """``A`` (``which = 0``) or ``B`` (1) as a SymPy expression."""
+        return self.domain.to_sympy(x[which])
 
     def to_expr(self, x) -> sympy.Expr:
-        return x[0] + x[1] * self.root
+        return self.part(x, 0) + self.part(x, 1) * self.root

@@ -107,7 +107,12 @@ class ClosedForm:
         return f"derived ({self.method}), K ≥ {self.valid_from}; checked exactly at K = {sizes}"
 
     def at(self, size: int | None = None, position: int | None = None, **symbols) -> sympy.Expr:
-        """The value at ``K = size`` (and ``i = position``), other symbols substituted by name."""
+        """The value at ``K = size`` (and ``i = position``), other symbols substituted by name.
+
+        ``None`` when no form was found.
+        """
+        if self.expr is None:
+            return None
         mapping: dict = {}
         if size is not None:
             mapping[K] = sympy.Integer(size)

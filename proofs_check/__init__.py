@@ -16,6 +16,7 @@ MODULES = (
     "census",
     "ols",
     "statistics",
+    "families",
 )
 
 

@@ -33,6 +33,7 @@ from graphcollapse.families.levels import position_limit
 from graphcollapse.families.quotient import Quotient
 from graphcollapse.families.results import Asymptotic, ClassResult, ClosedForm, Exception_, FamilyResult
 from graphcollapse.families.rules import K, POSITION
+from graphcollapse.families.threshold import candidate_sizes
 from graphcollapse.numbers.forms import tidy
 
 __all__ = ["derive_blocks", "derive_circulant", "derive_levels", "stable_from", "MAX_CHECK_MODELS"]
@@ -108,11 +109,18 @@ def derive_blocks(family, concrete: Concrete, check: int = 4) -> FamilyResult:
     blocks = family.structure
     labels = blocks.labels
     start = stable_from(blocks, family.min_size)
+    quotient = Quotient.of(blocks)
+    threshold = None
+    rec = concrete.analysis(start).recurrence
+    if not (rec.is_kronecker and rec.is_identity_propagation):
+        # a spectral verdict: it can change with K, only where the quotient's spectrum meets the unit circle
+        crossings = candidate_sizes(quotient, family.min_size)
+        start = max(start, crossings.after)
+        threshold = crossings.describe()
     sizes = list(range(family.min_size, start + check))
     generic = _verdicts(concrete, labels, sizes, start)
     constraints, symbols, point = concrete.region(start)
     point = {**point, K: sympy.Integer(start)}  # factors written positive at K = start too
-    quotient = Quotient.of(blocks)
     bounded = [b for b, label in enumerate(labels) if not generic[label].collapses]
     limits = quotient.limits(bounded)
     linear = [b for b, label in enumerate(labels) if generic[label].growth == "linear"]
@@ -140,9 +148,16 @@ def derive_blocks(family, concrete: Concrete, check: int = 4) -> FamilyResult:
             exceptions += _exceptions(concrete, label, below)
         classes.append(ClassResult(label, _members(blocks.sizes[b]), value.collapses, value.growth, limit, slope,
                                    _predicate(concrete, label, start)))
-    notes = ("verdicts: the absorbing chain lumps onto the blocks (an equitable partition), so the verdict at "
-             f"K = {start} holds for every K >= {start}",)
-    return FamilyResult(family, tuple(classes), start, tuple(exceptions), notes=notes + concrete.notes(start),
+        listed = {e.size for e in exceptions if e.label == label}
+        exceptions += [e for e in _exceptions(concrete, label, [k for k in sizes if k < start and k not in listed])
+                       if e.collapses != value.collapses]
+    if threshold is None:
+        notes = ("verdicts: the absorbing chain lumps onto the blocks (an equitable partition), so the verdict at "
+                 f"K = {start} holds for every K >= {start}",)
+    else:
+        notes = (f"verdicts (spectral): decided exactly at K = {start} and constant beyond (threshold below)",)
+    return FamilyResult(family, tuple(classes), start, tuple(sorted(exceptions, key=lambda e: (e.size, e.label))),
+                        threshold=threshold, notes=notes + concrete.notes(start),
                         extra={"region": constraints, "symbols": symbols, "point": point})
 
 

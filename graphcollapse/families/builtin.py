@@ -41,6 +41,11 @@ from graphcollapse.numbers.parse import to_exact
 __all__ = ["Complete", "Star", "Bipartite", "Cycle", "CirculantFamily", "Path", "Tree", "BlockFamily"]
 
 
+def _edges(direction: str, by_direction: dict) -> set:
+    """Block edges ``(b, beta)`` of a direction; ``"both"`` takes all of them."""
+    return {edge for name, edge in by_direction.items() if direction in (name, "both")}
+
+
 def _choice(family, key, allowed):
     value = family.options[key]
     if value not in allowed:
@@ -105,12 +110,7 @@ class Star(BlockFamily):
         return 2
 
     def _blocks(self):
-        direction = self.options["direction"]
-        edges = set()
-        if direction in ("both", "in"):
-            edges.add((0, 1))
-        if direction in ("both", "out"):
-            edges.add((1, 0))
+        edges = _edges(self.options["direction"], {"in": (0, 1), "out": (1, 0)})  # in: the hub trains on spokes
         return [("hub", sympy.Integer(1), self.real_at in ("hub", "all")),
                 ("spoke", K - 1, self.real_at in ("spokes", "all"))], edges
 
@@ -139,12 +139,7 @@ class Bipartite(BlockFamily):
         return 1
 
     def _blocks(self):
-        direction = self.options["direction"]
-        edges = set()
-        if direction in ("both", "a_to_b"):
-            edges.add((1, 0))
-        if direction in ("both", "b_to_a"):
-            edges.add((0, 1))
+        edges = _edges(self.options["direction"], {"a_to_b": (1, 0), "b_to_a": (0, 1)})  # a_to_b: b trains on a
         return [("a", K, self.real_at in ("a", "all")), ("b", self._other, self.real_at in ("b", "all"))], edges
 
 

@@ -186,14 +186,19 @@ class Classification:
 
 
 @guarded
-def classify(rule: Rule | None = None, *, variants: Sequence = TABLE_FAMILIES, check: int = 3) -> Classification:
-    """Analyse every built-in variant (:data:`TABLE_FAMILIES`) under ``rule``."""
+def classify(rule: Rule | None = None, *, variants: Sequence = TABLE_FAMILIES, check: int = 3, up_to: int = 9,
+             budget_seconds: float = 10.0) -> Classification:
+    """Analyse every built-in variant (:data:`TABLE_FAMILIES`) under ``rule``.
+
+    ``up_to`` and ``budget_seconds`` bound the guesses (variants that a rule
+    such as self-loops leaves without a derivation).
+    """
     rule = Rule.of() if rule is None else rule
     results, failures = [], []
     for name, options, real_at in variants:
         fam = make_family(name, rule=rule, real_at=real_at, options=dict(options))
         try:
-            results.append(analyze_family(fam, check=check))
+            results.append(analyze_family(fam, check=check, up_to=up_to, budget_seconds=budget_seconds))
         except UnsupportedError as err:
             failures.append((fam.describe(), str(err)))
     return Classification(rule, tuple(results), tuple(failures))

@@ -188,13 +188,15 @@ def derive_circulant(family, concrete: Concrete, check: int = 4) -> FamilyResult
             _check(fourier.sum_at, truth, sizes, start, "sum over the roots of unity")
             notes.append("the sum over the K-th roots of unity was evaluated exactly at every checked K "
                          "(trace of the mode function of the cyclic shift)")
-        at_infinity = fourier.infinity_limit(point)
+        # the poles p move with K when the weights depend on K: then no limit from p^K -> 0
+        at_infinity = None if fourier.mode_value.has(K) else fourier.infinity_limit(point)
         asym = None if at_infinity is None else Asymptotic(
             K, at_infinity, at_infinity, sympy.Integer(1),
             "geometric corrections p^K of the poles |p| < 1 (located at an interior point of the region)")
         method = "Fourier basis, residues" + ("" if fourier.pairs is not None or not expr.has(sympy.RootSum)
                                               else " (root sum)")
-        limit = ClosedForm(expr, True, method, checked, start, sum_form=fourier.sum_form(), asymptotic=asym)
+        limit = ClosedForm(expr, True, method, checked, start, sum_form=fourier.sum_form(), asymptotic=asym,
+                           exact_at=fourier.explicit_at if fourier.pairs is not None else fourier.closed_form_at)
     elif generic.growth == "linear":
         expr = fourier.slope()
         if expr is None:

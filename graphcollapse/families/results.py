@@ -87,6 +87,8 @@ class ClosedForm:
     recurrence: str | None = None
     asymptotic: Asymptotic | None = None
     notes: tuple[str, ...] = ()
+    #: An exact evaluator at an integer size (circulants: the radicals reduced in their quadratic fields).
+    exact_at: Any = field(default=None, repr=False, compare=False)
 
     @property
     def verified_up_to(self) -> int | None:
@@ -114,6 +116,9 @@ class ClosedForm:
         if self.expr is None:
             return None
         mapping: dict = {}
+        if size is not None and self.exact_at is not None and position is None:
+            value = self.exact_at(int(size))
+            return ClosedForm(value, self.derived, self.method).at(**symbols) if symbols else value
         if size is not None:
             mapping[K] = sympy.Integer(size)
         if position is not None:

@@ -124,13 +124,7 @@ class Rule:
         if not isinstance(spec.get("family", "gaussian_mean"), str):
             raise InputError("estimator: \"family\" must be a name")
         raw = dict(real=real, self_weight=self_weight, n=n, n0=n0, n_real=n_real, sigma2=sigma2)
-        spec_values = {f"estimator {key}": value for key, value in spec.items()
-                       if key != "family" and isinstance(value, str)}
-        try:
-            table = declare({**raw, **spec_values}, tuple(symbols))
-        except InputError:
-            # a string of the estimator that is not a formula (a custom log-density) names no graph symbol
-            table = declare(raw, tuple(symbols))
+        table = declare({**raw, **_spec_formulas(spec)}, tuple(symbols))
         parsed = {key: _parse(value, table, key.replace("_", " ")) for key, value in raw.items()}
         if parsed["real"] is None:
             raise InputError("real: give the real-data weight of the models that receive real data")
@@ -150,12 +144,11 @@ class Rule:
     def subs(self, values: Mapping) -> "Rule":
         """The rule with some symbols given values (``{name: value}``)."""
         table = {s.name: s for s in self.symbols}
-        mapping = {}
-        for name, value in values.items():
-            name = name.name if isinstance(name, sympy.Symbol) else str(name)
-            if name not in table:
-                raise InputError(f"cannot substitute unknown symbol {name!r}")
-            mapping[table[name]] = to_exact(value, table, where=f"value of {name}")
+        named = {(key.name if isinstance(key, sympy.Symbol) else str(key)): value for key, value in values.items()}
+        unknown = sorted(set(named) - set(table))
+        if unknown:
+            raise InputError(f"cannot substitute unknown symbol {unknown[0]!r}")
+        mapping = {table[name]: to_exact(value, table, where=f"value of {name}") for name, value in named.items()}
         fields = {key: None if getattr(self, key) is None else getattr(self, key).xreplace(mapping)
                   for key in _FIELDS}
         spec = {key: (str(to_exact(value, table, where="estimator").xreplace(mapping))
@@ -176,6 +169,27 @@ class Rule:
         spec = ", ".join(f"{k}={v}" for k, v in self.estimator.items() if k != "family")
         parts.append(f"{self.estimator.get('family', 'gaussian_mean')}({spec})")
         return "; ".join(parts)
+
+
+#: Estimator fields whose strings are formulas in the graph's symbols (a custom log-density is not).
+_SPEC_FORMULAS = ("d", "sigma2", "noise", "initial", "theta")
+
+
+def _spec_formulas(spec: Mapping) -> dict[str, Any]:
+    """The formula strings of an estimator specification (nested in ``noise``, ``theta`` ... too)."""
+    out: dict[str, Any] = {}
+
+    def walk(where, value):
+        if isinstance(value, str):
+            out[where] = value
+        elif isinstance(value, Mapping):
+            for key, item in value.items():
+                walk(f"{where} {key}", item)
+
+    for key in _SPEC_FORMULAS:
+        if key in spec:
+            walk(f"estimator {key}", spec[key])
+    return out
 
 
 def _formula(value: str, table) -> bool:

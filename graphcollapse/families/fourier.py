@@ -225,8 +225,8 @@ class Fourier:
         at_infinity, Q, residue = data
         if residue is None:
             return at_infinity
-        term = sympy.cancel(residue * _P ** (size - 1) / (_P**size - 1))
-        value = sympy.RootSum(sympy.Poly(Q.as_expr().xreplace({_Z: _P}), _P), sympy.Lambda(_P, term))
+        num, den = sympy.fraction(sympy.cancel(residue))
+        value = _root_sum(Q.as_expr().xreplace({_Z: _P}), num * _P ** (size - 1), den * (_P**size - 1))
         return sympy.cancel(at_infinity - value)
 
     def sum_at(self, size: int) -> sympy.Expr:
@@ -316,3 +316,32 @@ def _shown(field, x, point):
     delta = field.delta_expr
     delta = tidy(delta, at=point) if delta.free_symbols else delta
     return sympy.together(a + b * sympy.sqrt(delta))
+
+
+def _root_sum(q: sympy.Expr, a: sympy.Expr, b: sympy.Expr) -> sympy.Expr:
+    """``Σ a(p)/b(p)`` over the roots ``p`` of the squarefree ``q``, exactly, without finding a root.
+
+    In ``F[p]/(q)`` the sum is the trace of ``a b⁻¹``: reduce it to a
+    polynomial ``r`` of degree below ``deg q`` and add ``r``'s coefficients
+    times the power sums of the roots (Newton's identities).  SymPy's
+    ``RootSum`` of the same rational function goes through resultants and
+    takes minutes at moderate degrees.
+
+    >>> x = sympy.Symbol("p")
+    >>> _root_sum(x**2 - 2, sympy.Integer(1), x + 3)   # 1/(3 + √2) + 1/(3 − √2)
+    6/7
+    """
+    Q = sympy.Poly(q, _P, field=True)
+    A = sympy.Poly(a, _P, domain=Q.domain)
+    B = sympy.Poly(b, _P, domain=Q.domain)
+    try:
+        r = (A * B.invert(Q)).rem(Q)
+    except (sympy.polys.polyerrors.NotInvertible, ZeroDivisionError):
+        raise UnsupportedError("a pole of the mode function is a root of unity of this size") from None
+    coeffs = Q.monic().all_coeffs()[1:]          # q = p^n + c1 p^(n-1) + ... + cn
+    n = Q.degree()
+    power_sums = [sympy.Integer(n)]
+    for k in range(1, n):
+        s_k = -k * coeffs[k - 1] - sum(coeffs[i - 1] * power_sums[k - i] for i in range(1, k))
+        power_sums.append(s_k)
+    return sympy.cancel(sum(c * power_sums[j] for (j,), c in r.terms()))

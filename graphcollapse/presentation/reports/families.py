@@ -107,7 +107,9 @@ def family_report(result, fmt: str = "text", rename: str | None = None) -> str:
     table = render_table(header, rows, fmt)
     notes = _notes(result, rename)
     if fmt == "latex":
-        lines = [f"% graphcollapse: {_heading(result)}"] + [f"% Note: {n}" for n in notes]
+        labels = [f"% {cls.label}: {form.label}" for cls in result.classes
+                  for form in (cls.limit, cls.slope) if form is not None]
+        lines = [f"% graphcollapse: {_heading(result)}"] + labels + [f"% Note: {n}" for n in notes]
         lines += [table, _latex_forms(result, rename)]
         return "\n".join(lines)
     if fmt == "markdown":
@@ -180,7 +182,9 @@ def classification_report(classification, fmt: str = "text", rename: str | None 
     notes = [f"{fam}: {reason}" for fam, reason in classification.failures]
     notes.append(f"{size} is the family size; i is the distance from the real data ({POSITION} = 0 .. {size} - 1)")
     if fmt == "latex":
-        return "\n".join([f"% graphcollapse: {heading}"] + [f"% Note: {n}" for n in notes] + [table])
+        guesses = [f"% {row['family']}, {row['class']}: {row['provenance']}" for row in classification.rows()
+                   if row["provenance"] not in ("derived", "—")]
+        return "\n".join([f"% graphcollapse: {heading}"] + guesses + [f"% Note: {n}" for n in notes] + [table])
     if fmt == "markdown":
         return "\n".join([f"**{heading}**", "", table, ""] + [f"* {n}" for n in notes])
     return "\n".join([heading, "", table, ""] + [f"Note: {n}" for n in notes])

@@ -59,6 +59,9 @@ _LAZY = {
     # schedules, random modes and memory (issue 13)
     "analyze_dynamics": "graphcollapse.solvers.dynamics", "dynamic_trajectory": "graphcollapse.solvers.dynamics",
     "DynamicAnalysis": "graphcollapse.solvers.dynamics", "DynamicModel": "graphcollapse.solvers.dynamics",
+    # graph families in a symbolic size K
+    "family": "graphcollapse.families", "Family": "graphcollapse.families", "FAMILIES": "graphcollapse.families",
+    "analyze_family": "graphcollapse.families", "classify_families": "graphcollapse.families",
     # figures (matplotlib, the 'plot' extra)
     "plot": "graphcollapse.presentation.plots", "save_figure": "graphcollapse.presentation.plots",
 }

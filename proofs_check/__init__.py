@@ -18,6 +18,7 @@ MODULES = (
     "statistics",
     "fitting",
     "modes_census",
+    "families",
 )
 
 

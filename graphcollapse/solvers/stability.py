@@ -11,8 +11,10 @@ above the larger diagonal one for the families here (see the Notes of
 
     ρ(𝓛_A(k)) = max over components c upstream of k of ρ(𝓛_cc),
 
-each decided exactly by :mod:`graphcollapse.linalg.spectral` (Schur–Cohn on
-the characteristic polynomial in rational arithmetic).
+each decided exactly by :mod:`graphcollapse.linalg.spectral` (roots of the
+characteristic polynomial's factors located against the unit circle exactly:
+unit roots by the Cayley transform and Sturm sequences, the others by
+certified isolation).
 
 Examples
 --------

@@ -61,14 +61,14 @@ class QuadraticField:
     """
 
     def __init__(self, delta, symbols=()):
-        self.delta_expr = sympy.sympify(delta)
+        self.delta_expr = sympy.sympify(delta)  # safe: a SymPy value, never text
         self.root = sympy.sqrt(self.delta_expr)
         gens = sorted(set(symbols) | self.delta_expr.free_symbols, key=str)
         self.domain = QQ.frac_field(*gens) if gens else QQ
         self.delta = self._convert(self.delta_expr)
 
     def _convert(self, value):
-        return self.domain.from_sympy(sympy.sympify(value))
+        return self.domain.from_sympy(sympy.sympify(value))  # safe: SymPy values, never text
 
     def element(self, a, b=0) -> tuple:
         return (self._convert(a), self._convert(b))

@@ -99,7 +99,8 @@ class Blocks:
     @classmethod
     def of(cls, rule: Rule, blocks: Sequence[tuple[str, sympy.Expr, bool]], edges) -> "Blocks":
         labels, sizes, chosen = zip(*blocks)
-        return cls(rule, tuple(labels), tuple(sympy.sympify(s) for s in sizes), tuple(chosen), frozenset(edges))
+        sizes = tuple(sympy.sympify(s) for s in sizes)  # safe: ints or SymPy sizes, never text
+        return cls(rule, tuple(labels), sizes, tuple(chosen), frozenset(edges))
 
     def others(self, b: int) -> sympy.Expr:
         """How many other models a model of block ``b`` trains on."""

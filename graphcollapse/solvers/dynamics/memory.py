@@ -145,7 +145,7 @@ def _effective(process):
     real, D, c, S0 = [], [], [], []
     for k, b in enumerate(batches):
         size = _exact(b.size)
-        S0.append(_exact(sympy.sympify(process.initial_variance[k]) / process.initial[k]))
+        S0.append(_exact(sympy.sympify(process.initial_variance[k]) / process.initial[k]))  # safe: numbers, never text
         if size == 0:  # a model that keeps its generation-0 fit (a real pool and no synthetic source)
             W[k, k] = 1
             real.append(0)

@@ -1,4 +1,4 @@
-"""Graph families (MODEL.md section 8): closed forms in K against independent computations.
+"""Graph families (docs/theory.md section 8): closed forms in K against independent computations.
 
 Four checks:
 

@@ -1,4 +1,4 @@
-"""The distribution-fitting recursions of MODEL.md section 7, derived symbolically and checked by raw sampling.
+"""The distribution-fitting recursions of docs/theory.md section 7, derived symbolically and checked by raw sampling.
 
 **Gaussian fits.**  Given the past, a pooled batch holds ``n_j`` samples
 from ``N(m_j, s_j)`` per source (real data: ``m = 0``, ``s = σ²``).  The

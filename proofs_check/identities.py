@@ -1,4 +1,4 @@
-"""Algebraic identities of MODEL.md section 4, checked exactly."""
+"""Algebraic identities of docs/theory.md section 4, checked exactly."""
 
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ def two_cycle_and_mixed_pair(level: str) -> str:
             for k in range(2):
                 if not (by_phase[k] == expected == by_projector[k]):
                     raise Counterexample(f"slope of model {graph.ids[k]}: phase formula {by_phase[k]}, "
-                                         f"Cesàro projector {by_projector[k]}, MODEL.md {expected}", graph)
+                                         f"Cesàro projector {by_projector[k]}, docs/theory.md {expected}", graph)
             cases += 1
     return f"{cases} graphs: slope (D1+D2)/2 for the 2-cycle and (D1+D2)/4 for the mixed pair, by two methods"
 

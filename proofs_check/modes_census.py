@@ -1,4 +1,4 @@
-"""Census of random interaction (MODEL.md 6.2): is the mean-square verdict topological on the union support?
+"""Census of random interaction (docs/theory.md 6.2): is the mean-square verdict topological on the union support?
 
 Claim (i.i.d. modes, ``M = I``): model ``k`` collapses iff upstream of ``k`` in
 the *union* graph (an edge, or real data, present in some mode) lies a closed
@@ -36,7 +36,7 @@ weights, uniform law of the first mode; per-mode operator
 chain) pairs where the union rule fails and checks the one direction that
 must survive every chain (a closed class of the union upstream forces
 collapse).  The union rule does **not** survive: the committed graph file
-``counterexamples/markov_alternation.json`` (MODEL.md 6.1's first surprise as a
+``counterexamples/markov_alternation.json`` (docs/theory.md 6.1's first surprise as a
 two-mode chain that always switches) collapses although the union has real
 data everywhere; the check re-analyses it with the toolkit.
 """
@@ -237,7 +237,7 @@ def random_mode_sets(K: int, m: int, count: int):
         yield min(tuple(sorted(relabel(c, p, K) for c in chosen)) for p in perms)
 
 
-@check("i.i.d. modes: the mean-square verdict is the union rule on every small mode set (MODEL.md 6.2)",
+@check("i.i.d. modes: the mean-square verdict is the union rule on every small mode set (docs/theory.md 6.2)",
        levels=("quick", "full"), group=GROUP)
 def iid_census(level: str) -> str:
     checked = sampled = 0

@@ -1,4 +1,4 @@
-"""The pooled-OLS coefficients of MODEL.md section 3.2, derived and checked.
+"""The pooled-OLS coefficients of docs/theory.md section 3.2, derived and checked.
 
 One pooled OLS fit uses a design ``X`` (``n x d``, standard Gaussian rows)
 whose rows come in blocks ``X_j`` of ``n_j`` rows, one block per source (real
@@ -73,7 +73,7 @@ def _compare(what, got, expected):
 
 
 @check("pooled-OLS coefficients: derivation, sum to 1, single source, n -> oo limit, "
-       "paper values (MODEL.md 3.2)", group=GROUP)
+       "paper values (docs/theory.md 3.2)", group=GROUP)
 def coefficient_identities(level: str) -> str:
     n, d = sympy.symbols("n d", positive=True)
     most_sources = 4 if level == "quick" else 6

@@ -1,6 +1,6 @@
 """An independent exact reference for memory settings: every sample as a linear combination of independent noises.
 
-Written from the process's definition (MODEL.md 6.3 and the README), not from
+Written from the process's definition (docs/theory.md 6.3 and the README), not from
 the recursions: each point of every batch is kept as ``{noise id: coefficient}``
 (exact fractions), training sets are built as sets of points (replace, window,
 accumulate, a fixed real pool kept once), a fit is the mean of its training set

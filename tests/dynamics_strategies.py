@@ -4,7 +4,7 @@ Every choice is a Hypothesis draw (supports, real data, integer weight parts,
 probabilities), so failures shrink to few models, few modes, simple numbers.
 :func:`dense_reference` iterates ``S ← W S Wᵀ + D`` with dense SymPy
 matrices straight from each graph's weights and sizes (pooled Gaussian
-means, MODEL.md 3.1): an implementation independent of the toolkit's
+means, docs/theory.md 3.1): an implementation independent of the toolkit's
 recursions.
 """
 

@@ -76,7 +76,7 @@ def test_island_model_reaches_its_equilibrium_in_simulation():
 
 # ------------------------------------------------------------ independent full-block recursion
 def reference(graph, p, T):
-    """MODEL.md 7.2 with the full C x C blocks: S(t) = (W ⊗ I) S (W ⊗ I)ᵀ + blockdiag(D_k)."""
+    """docs/theory.md 7.2 with the full C x C blocks: S(t) = (W ⊗ I) S (W ⊗ I)ᵀ + blockdiag(D_k)."""
     K, C = graph.K, len(p)
     p = sympy.Matrix([R(x) for x in p])
     star = sympy.diag(*p) - p * p.T

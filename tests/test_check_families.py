@@ -29,7 +29,7 @@ def graph(kind, estimator, mixing="pooled", n=40):
 @pytest.mark.parametrize("mixing", ["pooled", "weighted"])
 @pytest.mark.parametrize("kind", ["self_loop_real", "chain", "two_cycle", "closed_feeds_real"])
 def test_ols_is_exact_at_small_samples(kind, mixing):
-    """Finite-sample OLS (MODEL.md 3.2): exact at n = 16, d = 3, where c_jj' differs visibly from w_j w_j'."""
+    """Finite-sample OLS (docs/theory.md 3.2): exact at n = 16, d = 3, where c_jj' differs visibly from w_j w_j'."""
     g = graph(kind, {"family": "linear_regression", "d": 3, "sigma2": 2}, mixing, n=16)
     check = cross_check(g, simulate(g, T, R, seed=31, method="sufficient"))
     assert check.passed, [t.label for t in check.failures]

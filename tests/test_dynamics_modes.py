@@ -1,4 +1,4 @@
-"""Random interaction (issue 13, MODEL.md 6.2): i.i.d. and Markov-switched modes."""
+"""Random interaction (issue 13, docs/theory.md 6.2): i.i.d. and Markov-switched modes."""
 
 from __future__ import annotations
 

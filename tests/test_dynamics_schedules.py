@@ -1,4 +1,4 @@
-"""Schedules (issue 13, MODEL.md 6.1): the two surprises, limit cycles, growth per period, growing samples."""
+"""Schedules (issue 13, docs/theory.md 6.1): the two surprises, limit cycles, growth per period, growing samples."""
 
 from __future__ import annotations
 
@@ -84,7 +84,7 @@ def test_trajectories_and_limit_cycles_against_dense_matrices(drawn):
 
 
 def test_growth_per_period_of_pooled_ols_at_small_samples():
-    # the 27/20 model of MODEL.md 3.2 in one phase, a model with plenty of data in the other
+    # the 27/20 model of docs/theory.md 3.2 in one phase, a model with plenty of data in the other
     data = {"estimator": {"family": "linear_regression", "d": 6},
             "models": [{"id": "A", "n_real": 6, "n0": 12}], "edges": [{"from": "A", "to": "A", "n": 6}],
             "schedule": {"period": [{"models": [{"id": "A", "n_real": 1, "n": 8}],

@@ -69,7 +69,7 @@ def test_real_data_keep_the_variance_the_equilibrium_shrinkage_is_exact():
 
 # ------------------------------------------------------------ independent matrix implementation
 def reference(graph, T, ddof=0, sigma2=1):
-    """MODEL.md 7.1 for d = 1 in matrix form: S' = W S Wᵀ + diag((W v + r σ²)/n) and
+    """docs/theory.md 7.1 for d = 1 in matrix form: S' = W S Wᵀ + diag((W v + r σ²)/n) and
     v' = c ∘ [(1 - 1/n) ∘ (W v + r σ²) + W diag(S) - diag(W S Wᵀ)] (pooled), one trajectory per observable."""
     K = graph.K
     W = sympy.Matrix(graph.weight_matrix())

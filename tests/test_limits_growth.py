@@ -26,7 +26,7 @@ def one_model(real, n_value, sigma2=1, d=1, mixing="pooled", **extra):
 
 
 def test_single_model_pooled_symbolic_limit():
-    # MODEL.md 5: L = σ²/(n(1 − (1 − r)²)).
+    # docs/theory.md 5: L = σ²/(n(1 − (1 − r)²)).
     (L,) = limits(recurrence(one_model("r", "n", sigma2="s")))
     assert sympy.cancel(L - s / (n * (1 - (1 - r) ** 2))) == 0
 

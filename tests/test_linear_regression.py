@@ -1,4 +1,4 @@
-"""Exact finite-sample OLS (MODEL.md 3.2): hand-derived values, the threshold, input errors."""
+"""Exact finite-sample OLS (docs/theory.md 3.2): hand-derived values, the threshold, input errors."""
 
 from __future__ import annotations
 

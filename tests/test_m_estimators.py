@@ -1,4 +1,4 @@
-"""First-order M-estimators (MODEL.md 3.3): derived H, V, G and exact downstream values."""
+"""First-order M-estimators (docs/theory.md 3.3): derived H, V, G and exact downstream values."""
 
 from __future__ import annotations
 

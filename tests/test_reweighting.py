@@ -1,4 +1,4 @@
-"""He, Xu & Cheng's optimal reweighting, from the toolkit's exact limit (MODEL.md 6.4)."""
+"""He, Xu & Cheng's optimal reweighting, from the toolkit's exact limit (docs/theory.md 6.4)."""
 
 import sympy
 

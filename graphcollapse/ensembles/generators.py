@@ -5,7 +5,7 @@ Every generator takes the number of models ``K`` and a NumPy
 (an edge ``j → k``: model ``k`` trains on ``j``'s outputs).  No generator
 loops over models in Python, and none forms a dense matrix.
 
-Self-loops (a model retraining on its own outputs, which ``MODEL.md``
+Self-loops (a model retraining on its own outputs, which ``docs/theory.md``
 allows) are part of every ensemble that has a ``loops`` option, by default:
 then the mean in-degree of ``D(K, c/K)`` is exactly ``c``.  ``loops=False``
 gives the loopless graphs of the random-graph literature.

@@ -1,6 +1,6 @@
 """``categorical(p*)``: every model's fit is the empirical frequency vector of its batch, exact for every n.
 
-MODEL.md 7.2.  Model ``k`` draws ``n_kj`` tokens from the fit ``p_j`` of each
+docs/theory.md 7.2.  Model ``k`` draws ``n_kj`` tokens from the fit ``p_j`` of each
 source (``n_k,real`` from ``p*``) and fits ``p_k`` = their frequencies.  With
 ``e_k = p_k − p*`` (unbiased: ``E e_k = 0``) and ``Σ* = diag(p*) − p* p*ᵀ``
 the cross moments are ``S_kl = W S Wᵀ + diag_k(D_k)`` with
@@ -55,7 +55,7 @@ __all__ = ["Categorical", "CategoricalRecursion"]
 
 @register
 class Categorical(Estimator):
-    """Empirical token frequencies re-estimated every generation (MODEL.md 7.2)."""
+    """Empirical token frequencies re-estimated every generation (docs/theory.md 7.2)."""
 
     name = "categorical"
     keys = frozenset({"p"})

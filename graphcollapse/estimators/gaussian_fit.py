@@ -1,6 +1,6 @@
 """``gaussian_fit(d, σ² or Σ, ddof)``: every model re-estimates mean *and* covariance, exact for every n.
 
-MODEL.md 7.1.  Model ``k`` fits ``μ̂_k`` and ``Σ̂_k`` (``ddof = 0``: the MLE;
+docs/theory.md 7.1.  Model ``k`` fits ``μ̂_k`` and ``Σ̂_k`` (``ddof = 0``: the MLE;
 ``1``: unbiased) and generates its synthetic data from ``N(μ̂_k, Σ̂_k)``; real
 data come from ``N(μ, Σ)``.  Write ``e_k = μ̂_k − μ``.
 
@@ -79,7 +79,7 @@ WEIGHTED_VARIANCE = ("mixture", "average")
 
 @register
 class GaussianFit(Estimator):
-    """Mean and covariance re-estimated every generation (MODEL.md 7.1)."""
+    """Mean and covariance re-estimated every generation (docs/theory.md 7.1)."""
 
     name = "gaussian_fit"
     keys = frozenset({"d", "sigma2", "covariance", "ddof", "weighted_variance"})

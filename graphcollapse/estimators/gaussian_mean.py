@@ -1,6 +1,6 @@
 """``gaussian_mean(d, σ²)``: the sample mean of ``N(θ, σ² I_d)``, exact for every n.
 
-MODEL.md 3.1.  The state is the scalar matrix ``m`` with
+docs/theory.md 3.1.  The state is the scalar matrix ``m`` with
 ``E[e_k e_lᵀ] = m_kl I_d``; ``E_k = d m_kk``; ``M = I``.
 
 * pooled:   ``D_k = (r_k σ² + Σ_j w_kj σ_j²) / n_k``  (``= Σ_j n_kj σ_j² / n_k²``)
@@ -38,7 +38,7 @@ def _scalar(value) -> sympy.ImmutableMatrix:
 
 @register
 class GaussianMean(Estimator):
-    """Sample means of Gaussian data; pooled or weighted mixing (MODEL.md 3.1)."""
+    """Sample means of Gaussian data; pooled or weighted mixing (docs/theory.md 3.1)."""
 
     name = "gaussian_mean"
     keys = frozenset({"d", "sigma2"})

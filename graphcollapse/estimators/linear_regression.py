@@ -1,6 +1,6 @@
 """``linear_regression(d, σ², Σ_x)``: OLS with a fresh Gaussian design, exact for every n.
 
-MODEL.md 3.2.  In whitened coordinates every second moment is isotropic,
+docs/theory.md 3.2.  In whitened coordinates every second moment is isotropic,
 ``E[e_k e_lᵀ] = m_kl I_d``, so the state is the scalar ``K x K`` matrix
 ``m`` and the error is the excess test risk ``E_k = E‖β̂_k − β*‖²_{Σx} =
 d m_kk``.  The design covariance ``Σ_x`` changes only the norm in which the
@@ -79,7 +79,7 @@ def pooled_coefficients(n, d, counts):
 
 @register
 class LinearRegression(Estimator):
-    """Ordinary least squares with a fresh Gaussian design (MODEL.md 3.2)."""
+    """Ordinary least squares with a fresh Gaussian design (docs/theory.md 3.2)."""
 
     name = "linear_regression"
     keys = frozenset({"d", "sigma2", "design_covariance"})

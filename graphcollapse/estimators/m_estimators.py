@@ -1,4 +1,4 @@
-"""M-estimators to first order: ``H``, ``V``, ``G`` derived symbolically (MODEL.md 3.3).
+"""M-estimators to first order: ``H``, ``V``, ``G`` derived symbolically (docs/theory.md 3.3).
 
 Built-in families (``{"family": name, "theta": {...}}``):
 

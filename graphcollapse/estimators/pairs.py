@@ -1,7 +1,7 @@
 """Recursions on pair moments of the models, generated row by row: the base of the distribution fits.
 
 The distribution-fitting families (:mod:`.gaussian_fit`, :mod:`.categorical`;
-MODEL.md section 7) have second moments that are not of the Kronecker form
+docs/theory.md section 7) have second moments that are not of the Kronecker form
 ``W ⊗ M``: a model's fresh noise depends on its sources' *fitted*
 dispersion, which is itself an unknown.  Their unknowns are labelled
 

@@ -19,7 +19,7 @@ _HERE = Path(__file__).parent
 #: Example name -> one-line description.
 EXAMPLES = {
     "demo": "a chain with real data, and a closed 2-cycle feeding a model that also sees real data",
-    "chain": "R -> A -> B: A trains on real data only, B only on A (MODEL.md section 5)",
+    "chain": "R -> A -> B: A trains on real data only, B only on A (docs/theory.md section 5)",
     "two_cycle": "A <-> B with no real data: a periodic closed class",
     "mixed_pair": "A and B each train half on themselves and half on the other, no real data",
     "self_loop": "one model retraining on its own outputs with real-data weight a (symbolic)",

@@ -1,4 +1,4 @@
-"""Graph families: verdicts, limits and growth rates as exact functions of the size ``K`` (MODEL.md section 8).
+"""Graph families: verdicts, limits and growth rates as exact functions of the size ``K`` (docs/theory.md section 8).
 
 A :class:`Family` maps a size ``K`` (and the symbols of its :class:`Rule`)
 to an interaction graph.  :func:`analyze_family` gives, per position class,

@@ -3,7 +3,7 @@
 An edge ``j -> k`` means model ``k`` trains on model ``j``'s synthetic outputs
 (data flows from ``j`` to ``k``).  Row ``k`` of the weight matrix ``W`` is what
 ``k`` trains on, so ``W[k, j] = w_kj`` and the real-data weight is
-``r_k = 1 - sum_j w_kj`` (MODEL.md section 1).
+``r_k = 1 - sum_j w_kj`` (docs/theory.md section 1).
 
 :class:`InteractionGraph` is an immutable, validated value object.  It stores
 its edges column-wise (arrays of source and target positions, sorted by

@@ -1,7 +1,7 @@
 """Interaction that changes over time, and data that is kept: the ``schedule``, ``modes`` and ``memory`` fields.
 
 A graph file describes one interaction graph (the *base*).  Three optional
-top-level fields make the process time-varying (MODEL.md section 6); each is
+top-level fields make the process time-varying (docs/theory.md section 6); each is
 parsed into an immutable, validated value object, and the three together
 into :class:`Dynamics`, which the base graph carries as ``graph.dynamics``
 (``None`` when none of them is given, so nothing else in the package changes):
@@ -233,7 +233,7 @@ class Modes:
 # ------------------------------------------------------------------------ memory
 @dataclass(frozen=True)
 class Memory:
-    """What a model's training set keeps from one generation to the next (MODEL.md 6.3).
+    """What a model's training set keeps from one generation to the next (docs/theory.md 6.3).
 
     ``kind``: ``replace`` (only the new batch), ``accumulate`` (every batch
     since generation 0), ``window`` (the last ``window`` batches) or

@@ -1,4 +1,4 @@
-"""Second-moment recursions of time-varying interaction: periodic schedules and random modes (MODEL.md 6.1-6.2).
+"""Second-moment recursions of time-varying interaction: periodic schedules and random modes (docs/theory.md 6.1-6.2).
 
 Each is built from the per-generation recursions of the graphs involved
 (one :class:`~graphcollapse.operator.moments.MomentRecursion` per phase or

@@ -1,4 +1,4 @@
-r"""Second moments when training sets keep old data: accumulate, window, subsample (MODEL.md 6.3).
+r"""Second moments when training sets keep old data: accumulate, window, subsample (docs/theory.md 6.3).
 
 Everything is per coordinate of an isotropic state (``E[e_k e_lᵀ] = m_kl I_d``,
 ``E_k = d m_kk``) and is described by a :class:`BatchProcess`: which samples
@@ -25,7 +25,7 @@ are drawn independently, so ``E[P_a e_b] = E[P_a P_b]/N_b`` and
 ``E[e_a e_b] = E[P_a P_b]/(N_a N_b) + δ_ab h_a (E Q_a − E P_a²/N_a)``,
 ``h = (N−m)/(m(N−1)N)``: the pair ``(E[P Pᵀ], E Q)`` follows an exact linear,
 time-varying recursion.  With ``n0 = n`` and one model this is
-``e(t) = (I − (I − W)/(t+1)) e(t-1) + ξ(t)/(t+1)`` of MODEL.md.
+``e(t) = (I − (I − W)/(t+1)) e(t-1) + ξ(t)/(t+1)`` of docs/theory.md.
 
 :class:`WindowRecursion` (``window L``; ``replace`` with a real pool is ``L = 1``).
 The state is the batch sum errors ``c_k(t-i)`` at lags ``i < L``; the fit is

@@ -9,7 +9,7 @@ scalar matrix ``m`` with ``E[e_k e_lᵀ] = m_kl I_d``).  The operator is
 
 except that a family may replace the diagonal entries (``p = 1`` only) by
 ``𝓛(S)_kk = tr(C_k S)`` with its own symmetric ``K x K`` matrix ``C_k``: the
-exact finite-sample pooled-OLS operator has that form (MODEL.md 3.2).  The
+exact finite-sample pooled-OLS operator has that form (docs/theory.md 3.2).  The
 fresh noise ``D`` is block diagonal (samples are drawn independently for every
 model), generation 0 is block diagonal too (independent fits on real data),
 and the reported error of model ``k`` is ``E_k = tr(T S_kk)`` with the

@@ -1,7 +1,7 @@
 """The exact sample-size threshold at which a finite-sample recursion becomes stable.
 
 Pooled OLS at small samples can expand even where real data reaches every
-model (MODEL.md 4).  Scaling sample counts by a factor ``λ`` (all of them,
+model (docs/theory.md 4).  Scaling sample counts by a factor ``λ`` (all of them,
 or one model's) makes each component's operator ``𝓛_c(λ)`` a matrix of
 rational functions of ``λ``.  An eigenvalue can only cross the unit circle
 at a root of
@@ -137,7 +137,7 @@ def sample_size_threshold(graph: InteractionGraph, model: str | None = None,
         intervals.append((lo, hi, stable))
     if not intervals[-1][2]:
         raise InputError(f"graph {graph.name!r}: unstable for every large scale although no closed class "
-                                 "lies upstream; this contradicts MODEL.md 4 — please report it")
+                                 "lies upstream; this contradicts docs/theory.md 4 — please report it")
     last_unstable = max((i for i, (_, _, ok) in enumerate(intervals) if not ok), default=None)
     if last_unstable is None:
         return Threshold(scope, None, None, int(sympy.ceiling(lam_min)), False, lam_min, tuple(intervals), counts)
@@ -216,7 +216,7 @@ def _critical_roots(L: sympy.Matrix, lam: sympy.Symbol) -> list:
 
 
 def _below(a, q: sympy.Rational) -> bool:
-    """``a < q`` exactly, for a rational or a real ``CRootOf`` ``a`` (by counting its polynomial's roots up to ``q``)."""
+    """``a < q`` exactly, for a rational or a real ``CRootOf`` ``a`` (counting its polynomial's roots up to ``q``)."""
     if a.is_Rational:
         return a < q
     if not isinstance(a, sympy.CRootOf) or not a.is_real:  # pragma: no cover - the roots here are real CRootOf

@@ -48,7 +48,7 @@ MEMORY_BUDGET = 128 * 2**20
 def simulate(graph: InteractionGraph, generations: int, replications: int, seed=None, method: str = "samples",
              chunk_size: int | None = None, progress: Callable[[int, int], None] | None = None,
              workers: int | None = None, observables: Sequence[str] | None = None) -> SimulationResult:
-    """Simulate the interactive-learning process of ``graph`` (MODEL.md section 1).
+    """Simulate the interactive-learning process of ``graph`` (docs/theory.md section 1).
 
     Generation 0 fits every model on ``n0`` real samples; generation ``t``
     fits model ``k`` on fresh real samples and on fresh synthetic samples

@@ -39,7 +39,7 @@ _ABSENT = re.compile(r"absent\[(\d+)\]")
 
 
 class CategoricalKernel(Kernel):
-    """Empirical frequencies (MODEL.md 7.2); statistics: the count vector of each slot."""
+    """Empirical frequencies (docs/theory.md 7.2); statistics: the count vector of each slot."""
 
     name = "categorical"
     observables = ("diversity", "tv", "kl")

@@ -72,7 +72,7 @@ def standard_wishart(streams, df: np.ndarray, d: int) -> np.ndarray:
 
 
 class GaussianFitKernel(Kernel):
-    """Mean and covariance fits (MODEL.md 7.1); statistics: ``Σ u`` and ``Σ u uᵀ`` about the slot's mean."""
+    """Mean and covariance fits (docs/theory.md 7.1); statistics: ``Σ u`` and ``Σ u uᵀ`` about the slot's mean."""
 
     name = "gaussian_fit"
     observables = ("variance", "w2")

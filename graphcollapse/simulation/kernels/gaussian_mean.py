@@ -30,7 +30,7 @@ def dimension(plan) -> int:
 
 
 class GaussianMeanKernel(Kernel):
-    """Sample means (MODEL.md 3.1); statistics: the sum of the samples."""
+    """Sample means (docs/theory.md 3.1); statistics: the sum of the samples."""
 
     name = "gaussian_mean"
 

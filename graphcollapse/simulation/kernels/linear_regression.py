@@ -2,7 +2,7 @@
 
 Coordinates are whitened, so the design is ``x ~ N(0, I_d)`` and the error
 ``||β̂ - β*||²`` is the excess risk ``||β̂ - β*||²_{Σx}`` for any design
-covariance (MODEL.md 3.2); the truth is ``β* = 0`` (OLS is equivariant).
+covariance (docs/theory.md 3.2); the truth is ``β* = 0`` (OLS is equivariant).
 A slot of ``m`` samples from a model with coefficients ``β`` contributes
 ``G = XᵀX`` and ``h = Xᵀy`` with ``y = Xβ + ε``, ``ε ~ N(0, σ_j² I_m)``; a
 model's fit solves ``G β̂ = h`` with the sums over its slots (pooled) or per
@@ -46,7 +46,7 @@ __all__ = ["OLSKernel"]
 
 
 class OLSKernel(Kernel):
-    """Ordinary least squares (MODEL.md 3.2); statistics ``(XᵀX, Xᵀy)``."""
+    """Ordinary least squares (docs/theory.md 3.2); statistics ``(XᵀX, Xᵀy)``."""
 
     name = "linear_regression"
 

@@ -16,7 +16,7 @@ gaussian      mean ``μ``, variance   ``Σ(x-μ*)``, ``Σ(x-μ*)²``     ``x̄``
 
 The reported error is the plain squared parameter error ``Σ_i (θ̂_i − θ*_i)²``
 (no factor ``n``): it is directly comparable with the first-order prediction
-``tr S_kk``, which carries the ``1/n_k`` factor (MODEL.md 3.3).  That
+``tr S_kk``, which carries the ``1/n_k`` factor (docs/theory.md 3.3).  That
 prediction is asymptotic; the simulation is the exact finite-sample process.
 A spec with a ``"loss"`` is not the MLE: the estimator then names the
 general kernel of :mod:`.general_m`, which minimises that loss.

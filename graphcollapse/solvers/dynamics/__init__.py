@@ -1,4 +1,4 @@
-"""Exact answers for processes that change over time: schedules, random modes, memory (MODEL.md 6).
+"""Exact answers for processes that change over time: schedules, random modes, memory (docs/theory.md 6).
 
 :func:`analyze_dynamics` and :func:`dynamic_trajectory` dispatch on the graph's
 :class:`~graphcollapse.graph.dynamics.Dynamics`:

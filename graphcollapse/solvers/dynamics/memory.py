@@ -1,4 +1,4 @@
-r"""Verdicts, limits and rates when training sets keep old data (MODEL.md 6.3).
+r"""Verdicts, limits and rates when training sets keep old data (docs/theory.md 6.3).
 
 **accumulate** never lets an error grow: the fit is the mean of a pool of
 ``N_k(t)`` points whose new batch of ``b_k(t)`` points carries fresh noise of

@@ -1,4 +1,4 @@
-r"""Mean-square verdicts, limits and slopes of randomly drawn interaction graphs (MODEL.md 6.2).
+r"""Mean-square verdicts, limits and slopes of randomly drawn interaction graphs (docs/theory.md 6.2).
 
 * **i.i.d. modes** ``(W_i, r_i, n_i)`` with probabilities ``p_i``: the averaged
   operator ``Σ_i p_i 𝓛_i`` (:func:`~graphcollapse.operator.dynamics.averaged`)
@@ -15,7 +15,7 @@ r"""Mean-square verdicts, limits and slopes of randomly drawn interaction graphs
   (:class:`~graphcollapse.operator.dynamics.MarkovRecursion`), mean-square
   stable iff ``ρ((Πᵀ ⊗ I) diag(𝓛_j)) < 1``, decided exactly.  The union rule
   does *not* survive: a chain that forbids sequences changes verdicts (the
-  alternating chain of MODEL.md 6.1's first surprise collapses although the
+  alternating chain of docs/theory.md 6.1's first surprise collapses although the
   union of its modes has real data everywhere); only its direction "a closed
   class of the union upstream ⇒ collapse" holds for every chain.
 

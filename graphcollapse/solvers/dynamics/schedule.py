@@ -1,4 +1,4 @@
-r"""Verdicts, limit cycles and growth per period of a deterministic schedule (MODEL.md 6.1).
+r"""Verdicts, limit cycles and growth per period of a deterministic schedule (docs/theory.md 6.1).
 
 Generation ``t`` applies its own recursion ``S(t) = 𝓛_t(S(t-1)) + D(t)``.  For a
 periodic schedule the one-period map ``Φ = 𝓛_p ∘ … ∘ 𝓛_1`` (affine) decides:
@@ -20,7 +20,7 @@ with ``n(t)``, has exact trajectories but no verdict here.
 
 Examples
 --------
-The first surprise of MODEL.md 6.1: A learns from B in odd generations (B
+The first surprise of docs/theory.md 6.1: A learns from B in odd generations (B
 sees real data), B from A in even ones; neither graph alone has a closed class:
 
 >>> from graphcollapse.graph import from_dict

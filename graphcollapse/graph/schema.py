@@ -21,6 +21,7 @@ from typing import Any, Iterable, Mapping
 import numpy as np
 import sympy
 
+from graphcollapse import bounds
 from graphcollapse.errors import InputError, guarded
 from graphcollapse.graph.core import DEFAULT_ESTIMATOR, MIXING_RULES, InteractionGraph
 from graphcollapse.numbers.domain import NumberDomain
@@ -63,7 +64,8 @@ def from_dict(data: Mapping) -> InteractionGraph:
         raise InputError("a graph must be a mapping with 'models' and 'edges'")
     unknown = set(data) - _TOP_KEYS
     if unknown:
-        raise InputError(f"graph: unknown field {sorted(unknown)[0]!r} (known: {', '.join(sorted(_TOP_KEYS))})")
+        raise InputError(f"graph: unknown field {_key(sorted(map(str, unknown))[0])} "
+                         f"(known: {', '.join(sorted(_TOP_KEYS))})")
     name = data.get("name", "")
     if not isinstance(name, str):
         raise InputError('graph: "name" must be a string')
@@ -85,6 +87,8 @@ def from_dict(data: Mapping) -> InteractionGraph:
     edges = data.get("edges", [])
     if not isinstance(edges, (list, tuple)):
         raise InputError('graph: "edges" must be a list')
+    bounds.check("models", len(models), "graph: number of models")
+    bounds.check("edges", len(edges), "graph: number of edges")
 
     ids: list[str] = []
     raw_models: list[Mapping] = []
@@ -98,7 +102,8 @@ def from_dict(data: Mapping) -> InteractionGraph:
             raise InputError(f"model #{position + 1}: \"id\" must be a non-empty string")
         extra = set(model) - _MODEL_KEYS
         if extra:
-            raise InputError(f"model {model_id!r}: unknown field {sorted(extra)[0]!r} (known: {', '.join(sorted(_MODEL_KEYS))})")
+            raise InputError(f"model {_key(model_id)}: unknown field {_key(sorted(map(str, extra))[0])} "
+                             f"(known: {', '.join(sorted(_MODEL_KEYS))})")
         if model_id in ids:
             raise InputError(f"duplicate model id {model_id!r}")
         ids.append(model_id)
@@ -109,22 +114,43 @@ def from_dict(data: Mapping) -> InteractionGraph:
     for position, edge in enumerate(edges):
         if not isinstance(edge, Mapping):
             raise InputError(f"edge #{position + 1}: must be an object with \"from\" and \"to\"")
+        for end in ("from", "to"):
+            if end not in edge:
+                raise InputError(f"edge #{position + 1}: missing \"{end}\" (the id of a model)")
         source, target = edge.get("from"), edge.get("to")
         source = str(source) if isinstance(source, int) and not isinstance(source, bool) else source
         target = str(target) if isinstance(target, int) and not isinstance(target, bool) else target
-        label = f"edge {source}->{target}"
+        for end, value in (("from", source), ("to", target)):
+            if not isinstance(value, str):
+                raise InputError(f"edge #{position + 1}: \"{end}\" must be a model id (a string), "
+                                 f"not {type(value).__name__}")
+        label = f"edge {_id(source)}->{_id(target)}"
         extra = set(edge) - _EDGE_KEYS
         if extra:
-            raise InputError(f"{label}: unknown field {sorted(extra)[0]!r} (known: {', '.join(sorted(_EDGE_KEYS))})")
+            raise InputError(f"{label}: unknown field {_key(sorted(map(str, extra))[0])} "
+                             f"(known: {', '.join(sorted(_EDGE_KEYS))})")
         for end in (source, target):
             if end not in index:
-                raise InputError(f"{label}: unknown model {end!r}")
+                raise InputError(f"{label}: unknown model {_key(end)}")
         key = (index[target], index[source])
         if key in raw_edges:
             raise InputError(f"duplicate {label}")
         raw_edges[key] = edge
 
     return _assemble(name, mixing, symbols, estimator, ids, raw_models, raw_edges)
+
+
+def _id(model_id: str) -> str:
+    """A model id as edge labels show it: plain when printable and short, else quoted and escaped."""
+    if model_id.isprintable() and len(model_id) <= 60 and "->" not in model_id and "'" not in model_id:
+        return model_id
+    return _key(model_id)
+
+
+def _key(value) -> str:
+    """``repr`` cut to one short line (ids and keys of hostile files can be long)."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _exact_or_none(value, symbols, where):
@@ -187,8 +213,8 @@ def _assemble(name, mixing, symbols, estimator, ids, raw_models, raw_edges) -> I
     # Parse every value first: the graph's number field is the field of all of them.
     parsed_models = [{key: _exact_or_none(model.get(key), symbols, f"model {ids[k]!r} {key}") for key in _MODEL_FIELDS}
                      for k, model in enumerate(raw_models)]
-    parsed_edges = {key: (_exact_or_none(edge.get("weight"), symbols, f"edge {ids[key[1]]}->{ids[key[0]]} weight"),
-                          _exact_or_none(edge.get("n"), symbols, f"edge {ids[key[1]]}->{ids[key[0]]} n"))
+    parsed_edges = {key: (_exact_or_none(edge.get("weight"), symbols, f"edge {_id(ids[key[1]])}->{_id(ids[key[0]])} weight"),
+                          _exact_or_none(edge.get("n"), symbols, f"edge {_id(ids[key[1]])}->{_id(ids[key[0]])} n"))
                     for key, edge in raw_edges.items()}
     exact = _Exact([v for m in parsed_models for v in m.values()] + [v for pair in parsed_edges.values() for v in pair],
                    tuple(symbols.values()))
@@ -205,7 +231,7 @@ def _assemble(name, mixing, symbols, estimator, ids, raw_models, raw_edges) -> I
         exact.check_positive(sigma2, f"{label}: sigma2")
         incoming = []
         for j, _edge in by_target[k]:
-            elabel = f"edge {ids[j]}->{ids[k]}"
+            elabel = f"edge {_id(ids[j])}->{_id(ids[k])}"
             weight, count = (exact.canon(v) for v in parsed_edges[(k, j)])
             exact.check_size(count, f"{elabel}: n", allow_zero=True)
             if exact.negative(weight):

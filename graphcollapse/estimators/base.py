@@ -35,7 +35,7 @@ import sympy
 
 from graphcollapse.errors import InputError, guarded
 from graphcollapse.graph import InteractionGraph
-from graphcollapse.numbers.domain import sign
+from graphcollapse.estimators.ranges import DIMENSION, POSITIVE
 from graphcollapse.numbers.parse import to_exact
 from graphcollapse.operator.recurrence import Recurrence
 
@@ -127,17 +127,12 @@ class Estimator(ABC):
         return to_exact(raw, symbols, where=f"estimator {self.name!r} {key}")
 
     def positive(self, key: str, default: Any = None) -> sympy.Expr:
-        value = self.value(key, default, required=True)
-        if not value.free_symbols and sign(value) <= 0:
-            raise InputError(f"estimator {self.name!r}: {key} must be positive, got {value}")
-        return value
+        """A positive spec value (or a symbol, constrained positive by :meth:`constraints`)."""
+        return POSITIVE.check(self.value(key, default, required=True), f"estimator {self.name!r}: {key}")
 
     def dimension(self, key: str = "d") -> sympy.Expr:
         """A positive integer dimension (or a symbol)."""
-        d = self.positive(key, 1)
-        if not d.free_symbols and not d.is_Integer:
-            raise InputError(f"estimator {self.name!r}: {key} must be a positive integer, got {d}")
-        return d
+        return DIMENSION.check(self.value(key, 1, required=True), f"estimator {self.name!r}: {key}")
 
     def model_value(self, values, k: int, field: str, *, what: str) -> sympy.Expr:
         """A per-model graph field that this estimator needs; clear error when absent."""

@@ -47,6 +47,10 @@ class Prediction:
         grows linearly up to a periodic term of this period.
     asymptotic : bool
         First-order (n → ∞) predictions, as for the M-estimator families.
+    dof : float
+        Ceiling of the effective degrees of freedom of one squared error
+        (:meth:`~graphcollapse.estimators.Estimator.error_dof`), for the
+        cross-check's chi-square tests.
     """
 
     ids: tuple[str, ...]
@@ -57,6 +61,7 @@ class Prediction:
     limits: np.ndarray
     period: int = 1
     asymptotic: bool = False
+    dof: float = 1.0
 
     @property
     def generations(self) -> int:
@@ -103,4 +108,5 @@ def prediction_from(system, generations: int) -> Prediction:
         limits=np.array([_float(m.limit, f"limit of {m.id}") for m in models]),
         period=math.lcm(*periods) if periods else 1,
         asymptotic=bool(analysis.recurrence.asymptotic),
+        dof=float(system.estimator.error_dof()),
     )

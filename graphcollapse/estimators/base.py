@@ -101,6 +101,25 @@ class Estimator(ABC):
                 out.append((value, ">"))
         return out
 
+    def error_dof(self) -> float:
+        """A ceiling on the effective degrees of freedom ``2 E[X]² / Var X`` of one squared error ``X``.
+
+        For an error that is Gaussian given the past (sample means, OLS given
+        its designs, first-order M-estimators) this is its dimension: the
+        squared norm of a ``d``-dimensional Gaussian vector has at most ``d``
+        (exactly ``d`` when isotropic), and mixing over random covariances only
+        lowers it.  The cross-check's chi-square tests never assume more.
+        Default 1, the most dispersed case.
+        """
+        return 1.0
+
+    def moment_problem(self) -> str | None:
+        """Why the cross-check's tests do not apply to this specification (``None``: they do).
+
+        The tests need the variance of the squared error to be finite.
+        """
+        return None
+
     def kernel_path(self) -> str:
         """The kernel that simulates this specification (``"module:Class"``).
 

@@ -208,6 +208,10 @@ class MEstimator(Estimator):
         return {"logpdf": logpdf, "params": params, "variable": variable, "support": support,
                 "theta": self.true_parameter(params), "loss": self.loss_expression(params, variable)}
 
+    def error_dof(self) -> float:
+        """The number of parameters: to first order the error is Gaussian in that many dimensions."""
+        return float(len(self.parameters["params"]))
+
     def kernel_path(self) -> str:
         if self.mle_kernel is not None and self.spec.get("loss") is None:
             return self.mle_kernel

@@ -169,11 +169,13 @@ def hint(name: str) -> str:
 
 
 def _shown(value) -> str:
+    """A value for a message: exact when short, ``1.1e+12`` or ``2^N`` when long."""
     if isinstance(value, float):
         return f"{value:.3g}"
-    if isinstance(value, int) and value.bit_length() > 64:
-        return f"about 2^{value.bit_length() - 1}"
-    return str(value)
+    value = int(value)
+    if value.bit_length() > 1000:
+        return f"2^{value.bit_length() - 1} or more"
+    return str(value) if abs(value) < 10**10 else f"{value:.3g}"
 
 
 def parse_limits(items) -> dict[str, int]:

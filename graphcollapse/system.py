@@ -244,6 +244,12 @@ class System:
 
         return trajectory(self.recurrence, generations)
 
+    def iter_trajectory(self, generations: int):
+        """``E_k(t)`` one generation at a time (long runs stream; bounds checked before the first row)."""
+        from graphcollapse.solvers.trajectory import iter_trajectory
+
+        return iter_trajectory(self.recurrence, generations)
+
     def closed_form(self, models=None) -> tuple:
         """``E_k(t)`` as an expression in ``t`` valid for every ``t ≥ 0`` (small exact graphs)."""
         from graphcollapse.solvers.trajectory import closed_form

@@ -17,7 +17,7 @@ from pathlib import Path
 from graphcollapse.errors import InputError
 
 __all__ = ["FORMATS", "add_graph_argument", "add_estimator_argument", "add_common_options", "add_limit_argument",
-           "load_graph",
+           "load_graph", "check_generations", "check_replications",
            "parse_estimator", "parse_subs", "output_format", "check_output_path", "emit"]
 
 #: The output formats of every command.
@@ -132,3 +132,21 @@ def check_output_path(path: str | None, *, force: bool = False) -> None:
 
 def emit(text: str) -> None:
     print(text)
+
+
+def check_generations(value: int, option: str = "--generations") -> None:
+    """``-T``: a non-negative number of generations within the ``generations`` bound (checked before any work)."""
+    from graphcollapse import bounds
+
+    if value < 0:
+        raise InputError(f"{option} must be >= 0, got {value}")
+    bounds.check("generations", value, option)
+
+
+def check_replications(value: int, option: str = "--replications") -> None:
+    """``-R``: at least 2 replications, within the ``replications`` bound (checked before any work)."""
+    from graphcollapse import bounds
+
+    if value < 2:
+        raise InputError(f"{option} must be >= 2, got {value}")
+    bounds.check("replications", value, option)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from graphcollapse.cli.common import (add_estimator_argument, add_graph_argument, add_limit_argument,
-                                      check_output_path, emit, parse_subs)
+                                      check_generations, check_output_path, check_replications, emit, parse_subs)
 from graphcollapse.errors import InputError
 
 HELP = "draw the graph, E_k(t) against the simulation, the phase diagram, or the limits (needs matplotlib)"
@@ -70,6 +70,11 @@ def _options(args) -> dict:
     if args.kind == "trajectory":
         options.setdefault("generations", 30)
         options.setdefault("method", "sufficient")
+        check_generations(options["generations"])
+        if options.get("replications") is not None:
+            check_replications(options["replications"])
+        if options.get("seed") is not None and options["seed"] < 0:
+            raise InputError(f"--seed must be a non-negative integer, got {options['seed']}")
     return options
 
 

@@ -33,7 +33,7 @@ from typing import Any, ClassVar, Mapping
 
 import sympy
 
-from graphcollapse.errors import InputError, guarded
+from graphcollapse.errors import InputError, guarded, shown_value
 from graphcollapse.graph import InteractionGraph
 from graphcollapse.estimators.ranges import DIMENSION, POSITIVE
 from graphcollapse.numbers.parse import to_exact
@@ -183,7 +183,7 @@ def estimator_for(graph: InteractionGraph, estimator: Mapping[str, Any] | None =
     name = spec.get("family", "gaussian_mean")
     cls = ESTIMATORS.get(name) if isinstance(name, str) else None
     if cls is None:
-        raise InputError(f"estimator: unknown family {name!r} (known: {', '.join(sorted(ESTIMATORS))})")
+        raise InputError(f"estimator: unknown family {shown_value(name)} (known: {', '.join(sorted(ESTIMATORS))})")
     out = cls(spec, graph)
     out.parameters  # parse now, so a bad specification fails where it is given
     return out

@@ -22,7 +22,7 @@ import numpy as np
 import sympy
 
 from graphcollapse import bounds
-from graphcollapse.errors import InputError, guarded
+from graphcollapse.errors import InputError, guarded, shown_value
 from graphcollapse.graph.core import DEFAULT_ESTIMATOR, MIXING_RULES, InteractionGraph
 from graphcollapse.numbers.domain import NumberDomain
 from graphcollapse.numbers.parse import check_name, to_exact
@@ -71,7 +71,7 @@ def from_dict(data: Mapping) -> InteractionGraph:
         raise InputError('graph: "name" must be a string')
     mixing = data.get("mixing", "pooled")
     if mixing not in MIXING_RULES:
-        raise InputError(f'graph: "mixing" must be "pooled" or "weighted", not {mixing!r}')
+        raise InputError(f'graph: "mixing" must be "pooled" or "weighted", not {_key(mixing)}')
     symbols = declare_symbols(data.get("symbols", []))
     estimator = data.get("estimator", None)
     if estimator is None:
@@ -148,9 +148,8 @@ def _id(model_id: str) -> str:
 
 
 def _key(value) -> str:
-    """``repr`` cut to one short line (ids and keys of hostile files can be long)."""
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
+    """``repr`` cut to one short line (ids, keys and values of hostile files can be long or huge)."""
+    return shown_value(value)
 
 
 def _exact_or_none(value, symbols, where):

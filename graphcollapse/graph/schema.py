@@ -95,9 +95,7 @@ def from_dict(data: Mapping) -> InteractionGraph:
     for position, model in enumerate(models):
         if not isinstance(model, Mapping):
             raise InputError(f"model #{position + 1}: must be an object with an \"id\"")
-        model_id = model.get("id")
-        if isinstance(model_id, int) and not isinstance(model_id, bool):
-            model_id = str(model_id)
+        model_id = _integer_id(model.get("id"), f"model #{position + 1}")
         if not isinstance(model_id, str) or not model_id:
             raise InputError(f"model #{position + 1}: \"id\" must be a non-empty string")
         extra = set(model) - _MODEL_KEYS
@@ -105,7 +103,7 @@ def from_dict(data: Mapping) -> InteractionGraph:
             raise InputError(f"model {_key(model_id)}: unknown field {_key(sorted(map(str, extra))[0])} "
                              f"(known: {', '.join(sorted(_MODEL_KEYS))})")
         if model_id in ids:
-            raise InputError(f"duplicate model id {model_id!r}")
+            raise InputError(f"duplicate model id {_key(model_id)}")
         ids.append(model_id)
         raw_models.append(model)
     index = {model_id: i for i, model_id in enumerate(ids)}
@@ -118,8 +116,8 @@ def from_dict(data: Mapping) -> InteractionGraph:
             if end not in edge:
                 raise InputError(f"edge #{position + 1}: missing \"{end}\" (the id of a model)")
         source, target = edge.get("from"), edge.get("to")
-        source = str(source) if isinstance(source, int) and not isinstance(source, bool) else source
-        target = str(target) if isinstance(target, int) and not isinstance(target, bool) else target
+        source = _integer_id(source, f"edge #{position + 1} \"from\"")
+        target = _integer_id(target, f"edge #{position + 1} \"to\"")
         for end, value in (("from", source), ("to", target)):
             if not isinstance(value, str):
                 raise InputError(f"edge #{position + 1}: \"{end}\" must be a model id (a string), "
@@ -145,6 +143,15 @@ def _id(model_id: str) -> str:
     if model_id.isprintable() and len(model_id) <= 60 and "->" not in model_id and "'" not in model_id:
         return model_id
     return _key(model_id)
+
+
+def _integer_id(value, where: str):
+    """An integer id as its decimal string (at most 60 digits); anything else unchanged."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        if value.bit_length() > 199:
+            raise InputError(f"{where}: an integer id has at most 60 digits, got {_key(value)}")
+        return str(value)
+    return value
 
 
 def _key(value) -> str:

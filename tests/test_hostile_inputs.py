@@ -289,3 +289,19 @@ def test_too_many_models_in_a_file(tmp_path, monkeypatch, capsys):
     status, out, err = run(tmp_path, monkeypatch, capsys, '{"models": [%s], "edges": []}' % models,
                            ["analyze", "@"])
     assert_one_clean_line(status, err)
+
+
+def test_many_symbolic_factors_skip_only_the_predicate(tmp_path, monkeypatch, capsys):
+    """Sixteen independent symbolic self-loops: answered (absorption solved per component), predicate skipped."""
+    K = 16
+    contents = json.dumps({"symbols": [f"s{i}" for i in range(K)],
+                           "models": [{"id": f"A{i}", "n": 10, "real": f"1 - s{i}"} for i in range(K)],
+                           "edges": [{"from": f"A{i}", "to": f"A{i}", "weight": f"s{i}"} for i in range(K)]})
+    status, out, err = run(tmp_path, monkeypatch, capsys, contents, ["analyze", "@", "--json"])
+    assert status == 0, err
+    report = json.loads(out)
+    assert any("no collapse predicate" in note for note in report["notes"])
+    assert report["models"]["A3"]["absorption_real"] == "1"
+    s3 = sympy.Symbol("s3", real=True)
+    limit = parse_expression(report["models"]["A3"]["limit"], {"s3": s3}, where="limit")
+    assert sympy.simplify(limit - 1 / (10 * (1 - s3**2))) == 0

@@ -305,3 +305,25 @@ def test_many_symbolic_factors_skip_only_the_predicate(tmp_path, monkeypatch, ca
     s3 = sympy.Symbol("s3", real=True)
     limit = parse_expression(report["models"]["A3"]["limit"], {"s3": s3}, where="limit")
     assert sympy.simplify(limit - 1 / (10 * (1 - s3**2))) == 0
+
+
+@pytest.mark.parametrize("K", [300, pytest.param(1000, marks=pytest.mark.slow)])
+def test_chain_limits_need_only_the_diagonal(tmp_path, monkeypatch, capsys, K):
+    """A chain behind a self-loop: exact limits 2/15 + k/10 (500 models took 68-180 s, 1,000 did not finish)."""
+    status, out, err = run(tmp_path, monkeypatch, capsys, _chain(K), ["analyze", "@", "--json"])
+    assert status == 0, err
+    models = json.loads(out)["models"]
+    assert [Fraction(models[f"M{k}"]["limit"]) for k in (0, 1, K - 1)] == [
+        Fraction(2, 15), Fraction(2, 15) + Fraction(1, 10), Fraction(2, 15) + Fraction(K - 1, 10)]
+
+
+def test_needed_pairs_of_a_chain_are_its_diagonal():
+    from graphcollapse.solvers.limits import _needed_pairs
+
+    order = list(range(6))
+    preds = {c: [c] + ([c - 1] if c else []) for c in order}
+    upstream = {c: frozenset(range(c + 1)) for c in order}
+    feeding = lambda c: c == 0   # only the head has a self-loop
+    assert _needed_pairs(order, preds, upstream, feeding) == [(c, c) for c in order]
+    everyone = _needed_pairs(order, preds, upstream, lambda c: True)
+    assert len(everyone) == 21 and everyone[-1] == (5, 5)

@@ -289,21 +289,38 @@ def from_coordinates(domain, coords) -> sympy.Expr:
 
     Each ``θ^c`` expands into monomials of the generators (``sqrt(2)``,
     ``2**(1/3)``, ...); the coefficient of each monomial is a rational
-    function over ``QQ`` in lowest terms.
+    function over ``QQ`` in lowest terms, combined in SymPy's reduced
+    fraction field over ``QQ`` (no cancellation of large expressions).
     """
     if degree(domain) == 1:
         return coords[0]
+    F = _fractions(domain)
     basis = _monomial_basis(domain)
+    contributors: dict = {}
+    for c, q in enumerate(coords):
+        if (q != 0 if isinstance(q, sympy.Basic) else bool(q)):
+            for monomial in basis[c]:
+                contributors.setdefault(monomial, []).append(c)
+    if all(len(cs) == 1 for cs in contributors.values()) and all(isinstance(q, sympy.Basic) for q in coords):
+        # each monomial comes from one coordinate: a rational multiple of a reduced fraction stays reduced
+        return sympy.Add(*[basis[cs[0]][monomial] * coords[cs[0]] * monomial
+                           for monomial, cs in contributors.items()])
     combined: dict = {}
     for c, q in enumerate(coords):
-        if q != 0:
-            for monomial, beta in basis[c].items():
-                combined[monomial] = combined.get(monomial, 0) + beta * q
+        if not isinstance(q, sympy.Basic):
+            element = q
+        elif q == 0:
+            continue
+        else:
+            element = F.from_sympy(q)
+        if not element:
+            continue
+        for monomial, beta in basis[c].items():
+            combined[monomial] = combined.get(monomial, F.zero) + element * F.convert(sympy.QQ.convert(beta))
     total = sympy.Integer(0)
     for monomial, coefficient in combined.items():
-        coefficient = sympy.cancel(coefficient)
-        if coefficient != 0:
-            total += coefficient * monomial
+        if coefficient:
+            total += _fraction_expr(coefficient) * monomial
     return total
 
 

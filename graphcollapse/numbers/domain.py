@@ -257,11 +257,13 @@ class NumberDomain:
         if self.symbols and not self.is_rational:
             if isinstance(expr, sympy.Basic) and expr in self._canonical:
                 return self._canonical[expr]
-            value = from_coordinates(self, coordinates(self, expr))
+            value = from_coordinates(self, vector(self, as_expression(expr)) if isinstance(expr, sympy.Basic)
+                                     else coordinates(self, expr))
             if isinstance(expr, sympy.Basic):
                 if len(self._canonical) > _CONVERSION_CACHE:
                     self._canonical.clear()
                 self._canonical[expr] = value
+                self._canonical[value] = value  # canonical forms are fixed points: never recompute them
             return value
         return self.to_sympy(self.convert(expr))
 

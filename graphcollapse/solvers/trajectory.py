@@ -39,6 +39,7 @@ from sympy.polys.matrices import DomainMatrix
 
 from graphcollapse import bounds
 from graphcollapse.errors import GraphCollapseError, InputError, InternalError, ResourceLimitError, guarded
+from graphcollapse.operator.moments import MomentRecursion, dense_system, iterate
 from graphcollapse.operator.recurrence import Recurrence
 from graphcollapse.linalg.domain import to_domain_matrix
 from graphcollapse.numbers.domain import NumberDomain
@@ -54,18 +55,18 @@ CLOSED_FORM_MAX_DIMENSION = 40
 
 
 @guarded
-def trajectory(rec: Recurrence, generations: int) -> tuple[tuple, ...]:
-    """``E_k(t)`` for ``t = 0 … generations``: a tuple of per-generation tuples.
+def trajectory(rec: MomentRecursion, generations: int, name: str = "error") -> tuple[tuple, ...]:
+    """Observable ``name`` (default ``E_k``) for ``t = 0 … generations``: a tuple of per-generation tuples.
 
-    Exact for exact graphs, float for float graphs; bounded as
-    :func:`iter_trajectory` says.
+    Exact for exact graphs, float for float graphs.  Only the unknowns the
+    observables depend on are iterated; bounded as :func:`iter_trajectory` says.
     """
-    return tuple(iter_trajectory(rec, generations))
+    return tuple(iter_trajectory(rec, generations, name))
 
 
 @guarded
-def iter_trajectory(rec: Recurrence, generations: int) -> Iterator[tuple]:
-    """``E_k(t)`` one generation at a time, for ``t = 0 … generations`` (streams long runs).
+def iter_trajectory(rec: MomentRecursion, generations: int, name: str = "error") -> Iterator[tuple]:
+    """Observable ``name`` (default ``E_k``) one generation at a time, ``t = 0 … generations`` (streams long runs).
 
     Bounds (:mod:`graphcollapse.bounds`), checked before the first value:
     ``generations``, ``trajectory_values`` (``(T + 1) K``), for symbolic
@@ -88,11 +89,14 @@ def iter_trajectory(rec: Recurrence, generations: int) -> Iterator[tuple]:
     limits = bounds.current()
     bounds.check("trajectory_values", (T + 1) * rec.K, f"trajectory to T = {T}: values (T + 1) K")
     if not rec.exact:
+        if not isinstance(rec, Recurrence):
+            return _guarded_rows(iter(iterate(rec, T, name)))
         bounds.check("state_values", (rec.K * rec.p) ** 2, "trajectory: entries of the state S")
         return _guarded_rows(_float_rows(rec, T))
-    if rec.symbols:
-        bounds.check("symbolic_generations", T, f"symbolic trajectory: T (symbols {', '.join(map(str, rec.symbols))})")
-    return _guarded_rows(_exact_rows(rec, T, limits))
+    symbols = getattr(rec, "symbols", ())
+    if symbols:
+        bounds.check("symbolic_generations", T, f"symbolic trajectory: T (symbols {', '.join(map(str, symbols))})")
+    return _guarded_rows(_exact_rows(rec, T, limits, name))
 
 
 def _generations(generations) -> int:
@@ -130,14 +134,15 @@ def _guarded_rows(rows: Iterator[tuple]) -> Iterator[tuple]:
 PROBE = 32
 
 
-def _exact_rows(rec: Recurrence, T: int, limits) -> Iterator[tuple]:
-    """The exact iteration on the entries of ``S`` that the errors depend on, in a sparse ``DomainMatrix``."""
-    index, rows, noise, initial = rec.vech_system(range(rec.K))
-    forms = rec.vech_trace(index)
-    keep = _dependencies(rows, {u for form in forms.values() for u in form})
-    bounds.check("state_values", len(keep), "trajectory: entries of the state S the errors depend on")
-    local = {u: i for i, u in enumerate(keep)}
-    size = len(keep)
+def _exact_rows(rec: MomentRecursion, T: int, limits, name: str = "error") -> Iterator[tuple]:
+    """The exact iteration on the unknowns the observables depend on, in a sparse ``DomainMatrix``."""
+    unknowns = rec.closure_of_models(range(rec.K), name)
+    bounds.check("state_values", len(unknowns), "trajectory: entries of the state S the observables depend on")
+    rows, noise, initial, forms = _system(rec, name, unknowns)
+    size = len(rows)
+    keep = range(size)
+    local = {u: u for u in keep}
+    forms = dict(enumerate(forms))
     values = [c for u in keep for c in rows[u].values()] + [noise[u] for u in keep] + [initial[u] for u in keep] \
         + [w for form in forms.values() for w in form.values()]
     # One exact field for every entry (weights, noise, generation 0): QQ, QQ<θ> or their fraction field.
@@ -212,6 +217,14 @@ def _tidy(value):
     return tidy(value) if value.free_symbols else value
 
 
+def _system(rec: MomentRecursion, name: str = "error", unknowns=None):
+    """``(rows, b, x₀, forms)`` over the positions of every unknown the observables depend on."""
+    unknowns = rec.closure_of_models(range(rec.K), name) if unknowns is None else unknowns
+    rows, constant, initial, position = dense_system(rec, unknowns)
+    forms = [{position[u]: w for u, w in rec.observable(k, name).items()} for k in range(rec.K)]
+    return rows, constant, initial, forms
+
+
 def _dependencies(rows: Sequence[dict], start: set[int]) -> list[int]:
     seen = set(start)
     stack = list(start)
@@ -281,7 +294,7 @@ def _inverse_z_transform(generating: sympy.Expr, z: sympy.Symbol, t: sympy.Symbo
 
 
 @guarded
-def closed_form(rec: Recurrence, models: Sequence[int] | None = None) -> tuple:
+def closed_form(rec: MomentRecursion, models: Sequence[int] | None = None, name: str = "error") -> tuple:
     """``E_k(t)`` as an expression in :data:`T_SYMBOL`, valid for all ``t ≥ 0``.
 
     Parameters
@@ -299,8 +312,7 @@ def closed_form(rec: Recurrence, models: Sequence[int] | None = None) -> tuple:
     """
     if not rec.exact:
         raise InputError("closed forms need an exact graph")
-    index, rows, noise, initial = rec.vech_system(range(rec.K))
-    forms = rec.vech_trace(index)
+    rows, noise, initial, forms = _system(rec, name)
     chosen = range(rec.K) if models is None else models
     t = T_SYMBOL
     out: list = [None] * rec.K

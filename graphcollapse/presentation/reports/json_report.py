@@ -5,7 +5,11 @@ Per model: ``collapses`` (bool, or a SymPy predicate string when the answer
 depends on symbols), ``closed_classes_upstream``, ``absorption_real``,
 ``spectral_radius_upstream``, ``limit``, ``limit_float``, ``slope``,
 ``slope_float``, ``growth``, ``growth_factor``, ``statement`` and, where the
-exact and topological verdicts differ, ``explanation``.
+exact and topological verdicts differ, ``explanation``; for estimators with
+further observables (a Gaussian fit's ``variance``, a categorical fit's
+``diversity``), ``observables``: per name its ``limit``, ``limit_float``,
+``growth``, convergence ``rate`` and whether it ``vanishes`` (collapse of a
+variance or a diversity).
 
 Examples
 --------
@@ -56,6 +60,10 @@ def float_or_none(value: Any) -> float | None:
 
 def analysis_to_dict(analysis) -> dict:
     """The full JSON-ready dictionary of an analysis."""
+    from graphcollapse.presentation.reports.dynamics import dynamics_to_dict, is_dynamic
+
+    if is_dynamic(analysis):  # dynamics (issue 13)
+        return dynamics_to_dict(analysis)
     graph = analysis.graph
     top = analysis.topology
     ids = graph.ids
@@ -92,6 +100,11 @@ def analysis_to_dict(analysis) -> dict:
         }
         if m.explanation:
             entry["explanation"] = m.explanation
+        if m.observables:
+            entry["observables"] = {name: {"limit": exact_string(o["limit"]), "limit_float": float_or_none(o["limit"]),
+                                           "growth": o["growth"], "rate": exact_string(o["rate"]),
+                                           "vanishes": bool(o["vanishes"])}
+                                    for name, o in m.observables.items()}
         models[m.id] = entry
     return {
         "graphcollapse": __version__,

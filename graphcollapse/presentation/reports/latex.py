@@ -24,6 +24,10 @@ def _name(model_id: str) -> str:
 
 def latex_report(analysis) -> str:
     """``graphcollapse analyze --latex``: paste-ready ``align*`` blocks."""
+    from graphcollapse.presentation.reports.dynamics import dynamics_report, is_dynamic
+
+    if is_dynamic(analysis):  # dynamics (issue 13)
+        return dynamics_report(analysis, "latex")
     rec = analysis.recurrence
     out = [f"% graphcollapse: {analysis.family.describe()}, {analysis.graph.mixing} mixing, {analysis.arithmetic}"]
     for note in analysis.notes:

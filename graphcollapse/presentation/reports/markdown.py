@@ -23,6 +23,10 @@ def _math(value) -> str:
 
 def markdown_report(analysis) -> str:
     """``graphcollapse analyze --markdown``."""
+    from graphcollapse.presentation.reports.dynamics import dynamics_report, is_dynamic
+
+    if is_dynamic(analysis):  # dynamics (issue 13)
+        return dynamics_report(analysis, "markdown")
     lines = ["| model | collapses | growth | limit | rate | condition |",
              "|---|---|---|---|---|---|"]
     for m in analysis.models:

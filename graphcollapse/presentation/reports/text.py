@@ -32,6 +32,10 @@ def _short(value, limit: int = 60) -> str:
 
 def text_report(analysis) -> str:
     """The human-readable report printed by ``graphcollapse analyze``."""
+    from graphcollapse.presentation.reports.dynamics import dynamics_report, is_dynamic
+
+    if is_dynamic(analysis):  # dynamics (issue 13)
+        return dynamics_report(analysis, "text")
     g = analysis.graph
     title = f"graph {g.name!r}: " if g.name else ""
     lines = [f"{title}{g.K} models, {g.num_edges} edges, {g.mixing} mixing, {analysis.family.describe()}, "
@@ -45,6 +49,12 @@ def text_report(analysis) -> str:
                                                                          else m.slope)])
     lines.append("")
     lines.append(format_table(["model", "collapses", "growth", "limit", "rate"], rows))
+    for name in dict.fromkeys(n for m in analysis.models for n in m.observables):
+        lines.append("")
+        lines.append(f"{name} (exact; collapse of a variance or a diversity means it vanishes):")
+        lines.append(format_table(["model", "limit", "verdict", "rate"], [
+            [m.id, _short(o["limit"]), "vanishes" if o["vanishes"] else o["growth"], _short(o["rate"])]
+            for m in analysis.models for o in [m.observables[name]]]))
     lines.append("")
     lines.append("Theorem A (topological | spectral rho(W_A) | absorption in real data):")
     for m in analysis.models:
@@ -79,6 +89,16 @@ def recurrence_report(rec) -> str:
     independent entry, then ``W``, ``M``, ``D`` and ``S(0)`` as matrices."""
     import sympy
 
+    from graphcollapse.operator.recurrence import Recurrence
+
+    if not isinstance(rec, Recurrence):      # a general MomentRecursion: its equations are the whole story
+        lines = [f"Recursion of {rec.family} ({rec.graph.mixing} mixing), unknown by unknown:"]
+        lines.extend(f"  {equation}" for equation in getattr(rec, "equations", lambda: [])())
+        for name in rec.observable_names:
+            forms = ", ".join(f"{rec.ids[k]}: {_form(rec, rec.observable(k, name))}" for k in range(rec.K))
+            lines.append(f"{name}: {forms}")
+        return "\n".join(lines)
+
     lines = [f"Recursion of {rec.family} ({rec.graph.mixing} mixing): S(t+1) = L(S(t)) + D, "
              f"E_k(t) = tr(T S_kk(t))"]
     lines.extend(f"  {equation}" for equation in rec.equations())
@@ -90,3 +110,15 @@ def recurrence_report(rec) -> str:
     if not rec.is_kronecker:
         lines.append("Diagonal entries follow the family's own rule S_kk(t+1) = tr(C_k S(t)) + D_k (see the equations).")
     return "\n".join(lines)
+
+
+
+def _form(rec, form) -> str:
+    """A linear form ``{unknown: weight}`` as ``weight*label + …``, labels as in the equations."""
+    return " + ".join(f"{exact_string(w)}*{_label(rec, u)}" for u, w in form.items())
+
+
+def _label(rec, unknown) -> str:
+    if isinstance(unknown, tuple) and unknown and isinstance(unknown[0], str):
+        return f"{unknown[0]}_{','.join(rec.ids[m] for m in unknown[1:])}"
+    return str(unknown)

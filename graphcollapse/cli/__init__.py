@@ -18,7 +18,7 @@ import sys
 import traceback
 from importlib import import_module
 
-from graphcollapse import bounds
+import graphcollapse.bounds as bounds
 from graphcollapse._version import __version__
 from graphcollapse.errors import GraphCollapseError, InternalConsistencyError, ResourceLimitError, exit_status
 

@@ -136,7 +136,7 @@ def emit(text: str) -> None:
 
 def check_generations(value: int, option: str = "--generations") -> None:
     """``-T``: a non-negative number of generations within the ``generations`` bound (checked before any work)."""
-    from graphcollapse import bounds
+    import graphcollapse.bounds as bounds
 
     if value < 0:
         raise InputError(f"{option} must be >= 0, got {value}")
@@ -145,7 +145,7 @@ def check_generations(value: int, option: str = "--generations") -> None:
 
 def check_replications(value: int, option: str = "--replications") -> None:
     """``-R``: at least 2 replications, within the ``replications`` bound (checked before any work)."""
-    from graphcollapse import bounds
+    import graphcollapse.bounds as bounds
 
     if value < 2:
         raise InputError(f"{option} must be >= 2, got {value}")

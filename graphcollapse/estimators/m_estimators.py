@@ -40,7 +40,7 @@ from typing import Any, Mapping
 
 import sympy
 
-from graphcollapse import bounds
+import graphcollapse.bounds as bounds
 from graphcollapse.errors import InputError
 from graphcollapse.estimators.ranges import POSITIVE, REAL, UNIT, Range
 from graphcollapse.numbers.parse import check_name, parse_expression, to_exact

@@ -17,7 +17,7 @@ from typing import Any
 
 import sympy
 
-from graphcollapse import bounds
+import graphcollapse.bounds as bounds
 from graphcollapse.errors import InputError, ResourceLimitError, guarded
 from graphcollapse.graph.core import InteractionGraph
 from graphcollapse.graph.schema import from_dict

@@ -21,7 +21,7 @@ from typing import Any, Iterable, Mapping
 import numpy as np
 import sympy
 
-from graphcollapse import bounds
+import graphcollapse.bounds as bounds
 from graphcollapse.errors import InputError, guarded, shown_value
 from graphcollapse.graph.core import DEFAULT_ESTIMATOR, MIXING_RULES, InteractionGraph
 from graphcollapse.graph.dynamics import DYNAMICS_KEYS, parse_dynamics

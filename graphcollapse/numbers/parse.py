@@ -34,7 +34,7 @@ from typing import Callable, Mapping
 
 import sympy
 
-from graphcollapse import bounds
+import graphcollapse.bounds as bounds
 from graphcollapse.errors import InputError, ResourceLimitError
 
 __all__ = ["parse_expression", "to_exact", "check_name", "number_bits", "RESERVED_NAMES",

@@ -37,7 +37,7 @@ import numpy as np
 import sympy
 from sympy.polys.matrices import DomainMatrix
 
-from graphcollapse import bounds
+import graphcollapse.bounds as bounds
 from graphcollapse.errors import GraphCollapseError, InputError, InternalError, ResourceLimitError, guarded
 from graphcollapse.operator.moments import MomentRecursion, dense_system, iterate
 from graphcollapse.operator.recurrence import Recurrence

@@ -36,7 +36,7 @@ from importlib import import_module
 
 import numpy as np
 
-from graphcollapse import bounds
+import graphcollapse.bounds as bounds
 from graphcollapse.errors import InputError, ResourceLimitError
 from graphcollapse.graph import InteractionGraph
 from graphcollapse.simulation.engine.plan import Layout, Plan, make_plan

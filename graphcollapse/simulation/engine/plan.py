@@ -30,7 +30,7 @@ from functools import cached_property
 import numpy as np
 import sympy
 
-from graphcollapse import bounds
+import graphcollapse.bounds as bounds
 from graphcollapse.errors import InputError
 from graphcollapse.estimators import Estimator, estimator_for
 from graphcollapse.graph import InteractionGraph

@@ -52,7 +52,7 @@ __all__ = [
     "GraphCollapseError", "InputError", "UnsupportedError", "ResourceLimitError",
     "ComputationError", "SingularSystemError", "NotSemisimpleError", "UndecidedError",
     "MissingExtraError", "InternalError", "InternalConsistencyError",
-    "guarded", "guarded_class", "exit_status",
+    "guarded", "guarded_class", "exit_status", "shown_value",
 ]
 
 
@@ -159,3 +159,24 @@ def exit_status(err: BaseException) -> int:
     if isinstance(err, GraphCollapseError) and not isinstance(err, InternalError):
         return 2
     return 3
+
+
+def shown_value(value, limit: int = 60) -> str:
+    """``repr(value)`` for an error message: one short line, also for huge integers.
+
+    Examples
+    --------
+    >>> shown_value("pooled ")
+    "'pooled '"
+    >>> shown_value(10**5000)
+    'an integer of about 5000 digits'
+    >>> shown_value("x" * 100)
+    "'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx..."
+    """
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 200:
+        return f"an integer of about {int(value.bit_length() * 0.30103)} digits"
+    try:
+        text = repr(value)
+    except ValueError:   # a container holding an integer beyond Python's printing limit
+        return f"a {type(value).__name__} holding a very large integer"
+    return text if len(text) <= limit else text[:limit - 3] + "..."

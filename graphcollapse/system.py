@@ -312,6 +312,14 @@ class System:
 
         return trajectory(self.recurrence, generations, name)
 
+    def iter_trajectory(self, generations: int, name: str = "error"):
+        """:meth:`trajectory` one generation at a time (long runs stream; bounds checked before the first row)."""
+        if self.has_dynamics:  # dynamics (issue 13): their own exact iteration
+            return iter(self.trajectory(generations, name))
+        from graphcollapse.solvers.trajectory import iter_trajectory
+
+        return iter_trajectory(self.recurrence, generations, name)
+
     def closed_form(self, models=None, name: str = "error") -> tuple:
         """``E_k(t)`` (or the observable ``name``) in closed form, valid for every ``t ≥ 0`` (small exact graphs)."""
         if self.has_dynamics:  # dynamics (issue 13)

@@ -360,18 +360,7 @@ class Topology:
                 for i in self.components[c]:
                     result[c][int(i)] = one
             if transient.size:
-                t = transient.tolist()
-                A = sympy.eye(len(t)) - W.extract(t, t)
-                columns = [[g.real[i] for i in t]]
-                for c in self.closed_classes:
-                    members = self.components[c].tolist()
-                    columns.append([sum((W[i, j] for j in members), zero) for i in t])
-                rhs = sympy.Matrix(columns).T
-                solution = domain.solve(A, rhs)
-                for col, key in enumerate(targets):
-                    for row, i in enumerate(t):
-                        value = solution[row, col]
-                        result[key][i] = tidy(value)
+                self._absorb_by_component(result, closed_models)
             return {key: tuple(vec) for key, vec in result.items()}
         import scipy.sparse.linalg as spla
 
@@ -388,6 +377,45 @@ class Topology:
             for col, key in enumerate(targets):
                 result[key][transient] = solution[:, col]
         return result
+
+    def _absorb_by_component(self, result: dict, closed_models: np.ndarray) -> None:
+        """Exact absorption of the transient models, one component at a time, upstream first.
+
+        ``I - W`` restricted to the transient models is block triangular in
+        the topological order of the components, so each component ``C``
+        solves ``(I - W_CC) x_C = r_C + W_C,rest x_rest`` with the values of
+        its sources already known: small systems instead of one over every
+        transient model (sixteen independent symbolic self-loops made one
+        16 x 16 determinant over sixteen symbols).
+        """
+        g = self.graph
+        incoming: list[list[tuple[int, sympy.Expr]]] = [[] for _ in range(g.K)]
+        for j, k, w in zip(g.sources.tolist(), g.targets.tolist(), g.weights):
+            if w != 0:
+                incoming[k].append((j, w))
+        zero = sympy.Integer(0)
+        keys = list(result)
+        for members in self.components:
+            if closed_models[members[0]]:
+                continue
+            t = members.tolist()
+            inside = {i: row for row, i in enumerate(t)}
+            A = sympy.eye(len(t))
+            rhs = sympy.zeros(len(t), len(keys))
+            for row, i in enumerate(t):
+                for col, key in enumerate(keys):
+                    base = g.real[i] if key == "R" else zero
+                    rhs[row, col] = base + sum((w * result[key][j] for j, w in incoming[i] if j not in inside), zero)
+                for j, w in incoming[i]:
+                    if j in inside:
+                        A[row, inside[j]] -= w
+            if len(t) == 1 and A[0, 0].is_Rational and all(v.is_Rational for v in rhs):
+                solution = rhs / A[0, 0]
+            else:
+                solution = domain.solve(A, rhs)
+            for col, key in enumerate(keys):
+                for row, i in enumerate(t):
+                    result[key][i] = tidy(solution[row, col])
 
     def absorption_real(self) -> tuple:
         """Probability that the walk from each model ends in real data."""

@@ -19,7 +19,7 @@ PACKAGE = Path(graphcollapse.__file__).parent
 
 #: Layers bottom to top; a module belongs to the first prefix that matches its dotted name.
 LAYERS = [
-    ["graphcollapse._version", "graphcollapse.errors"],
+    ["graphcollapse._version", "graphcollapse.errors", "graphcollapse.bounds"],
     ["graphcollapse.numbers"],
     ["graphcollapse.linalg"],
     ["graphcollapse.graph", "graphcollapse.examples"],

@@ -3,9 +3,12 @@
 Each command lives in its own module exposing ``add_parser(subparsers)`` and
 ``run(args) -> int``; :data:`COMMANDS` lists them.  Every command shares the
 conventions of :mod:`graphcollapse.cli.common` (``GRAPH``, ``--estimator``,
-``--subs``, ``--format``).  Errors print one sanitised line on stderr: exit
-status 2 for everything the input causes, 3 for a bug in graphcollapse (with a
-"please report" line); a traceback only with ``--debug``.
+``--subs``, ``--format``, ``--limit``).  Errors print one sanitised line on
+stderr: exit status 2 for everything the input causes, 3 for a bug in
+graphcollapse (with a "please report" line); a traceback only with
+``--debug``.  Commands run with the resource bounds of
+:mod:`graphcollapse.bounds` (raised by ``--limit NAME=VALUE``) and without
+Python's 4,300-digit limit on printing integers, so every exact result prints.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import sys
 import traceback
 from importlib import import_module
 
+import graphcollapse.bounds as bounds
 from graphcollapse._version import __version__
 from graphcollapse.errors import GraphCollapseError, InternalConsistencyError, ResourceLimitError, exit_status
 
@@ -64,7 +68,9 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 2
     try:
-        return int(args.run(args) or 0)
+        with bounds.raised_bounds(**bounds.parse_limits(getattr(args, "limit", ()))), \
+                bounds.unlimited_int_digits():
+            return int(args.run(args) or 0)
     except KeyboardInterrupt:
         print("graphcollapse: interrupted", file=sys.stderr)
         return 130

@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 
 from graphcollapse.errors import InputError
-from graphcollapse.cli.common import add_common_options, check_output_path, emit, load_graph, output_format
+from graphcollapse.cli.common import (add_common_options, check_generations, check_output_path, check_replications,
+                                      emit, load_graph, output_format)
 
 HELP = "check the exact predictions against a Monte Carlo simulation (exit 0: they agree, 1: they do not)"
 
@@ -35,20 +36,26 @@ def add_parser(sub) -> None:
 
 def run(args) -> int:
     from graphcollapse.system import System
-    from graphcollapse.crosscheck.check import check_levels
+    from graphcollapse.crosscheck.check import check_levels, check_testable
+    from graphcollapse.simulation.engine.budget import preflight
     from graphcollapse.presentation.reports.check import check_plot, check_text, check_to_dict, require_matplotlib
     from graphcollapse.presentation.progress import progress_bar
 
     fmt = output_format(args)
-    if args.generations < 0:
-        raise InputError(f"--generations must be >= 0, got {args.generations}")
-    if args.replications < 2:
-        raise InputError(f"--replications must be >= 2, got {args.replications}")
+    # Every option, the output path and the cost of the run are checked before any work.
+    check_generations(args.generations)
+    check_replications(args.replications)
+    if args.seed is not None and args.seed < 0:
+        raise InputError(f"--seed must be a non-negative integer, got {args.seed}")
+    if args.chunk_size is not None and args.chunk_size < 1:
+        raise InputError(f"--chunk-size must be >= 1, got {args.chunk_size}")
     check_levels(args.alpha, args.rel_tol)
     if args.plot:
         require_matplotlib()
         check_output_path(args.plot, force=args.force)
     system = System(load_graph(args.graph, args.estimator, args.subs))
+    check_testable(system.graph)
+    preflight(system.graph, args.generations, args.replications, args.method)
     reference = system.prediction(args.generations)
     with progress_bar(args.generations + 1, "simulating", unit="generation") as progress:
         result = system.simulate(args.generations, args.replications, seed=args.seed, method=args.method,

@@ -12,13 +12,12 @@ stays fast; graphs are loaded in :func:`load_graph`.
 
 from __future__ import annotations
 
-import json
-from decimal import Decimal
 from pathlib import Path
 
 from graphcollapse.errors import InputError
 
-__all__ = ["FORMATS", "add_graph_argument", "add_estimator_argument", "add_common_options", "load_graph",
+__all__ = ["FORMATS", "add_graph_argument", "add_estimator_argument", "add_common_options", "add_limit_argument",
+           "load_graph", "check_generations", "check_replications",
            "parse_estimator", "parse_subs", "output_format", "check_output_path", "emit"]
 
 #: The output formats of every command.
@@ -35,8 +34,16 @@ def add_estimator_argument(parser) -> None:
                              'such as \'{"family": "gaussian_mean", "d": 3, "sigma2": 2}\'')
 
 
+def add_limit_argument(parser) -> None:
+    """``--limit NAME=VALUE``: raise one of the documented resource bounds (:mod:`graphcollapse.bounds`)."""
+    parser.add_argument("--limit", metavar="NAME=VALUE", action="append", default=[],
+                        help="raise a resource bound for this run, e.g. --limit generations=1000000 "
+                             "(repeatable; the README lists every bound and its default)")
+
+
 def add_common_options(parser, *, formats=FORMATS, graph: bool = True) -> None:
-    """GRAPH, ``--estimator``, ``--subs`` and ``--format``/``--json`` for one command."""
+    """GRAPH, ``--estimator``, ``--subs``, ``--format``/``--json`` and ``--limit`` for one command."""
+    add_limit_argument(parser)
     if graph:
         add_graph_argument(parser)
         add_estimator_argument(parser)
@@ -62,17 +69,14 @@ def parse_estimator(text: str | None) -> dict | None:
     """``--estimator``: a family name or a JSON object (numbers kept exact)."""
     if text is None:
         return None
+    from graphcollapse.graph.io import parse_json
+
     stripped = text.strip()
     if not stripped.startswith("{"):
         if not stripped.isidentifier():
             raise InputError(f"--estimator: expected a family name or a JSON object, got {text[:60]!r}")
         return {"family": stripped}
-    try:
-        value = json.loads(stripped, parse_float=Decimal)
-    except json.JSONDecodeError as err:
-        raise InputError(f"--estimator: malformed JSON at column {err.colno}: {err.msg}") from None
-    except RecursionError:
-        raise InputError("--estimator: JSON nested too deeply") from None
+    value = parse_json(stripped, "--estimator")
     if not isinstance(value, dict):
         raise InputError("--estimator: expected a JSON object")
     return value
@@ -128,3 +132,21 @@ def check_output_path(path: str | None, *, force: bool = False) -> None:
 
 def emit(text: str) -> None:
     print(text)
+
+
+def check_generations(value: int, option: str = "--generations") -> None:
+    """``-T``: a non-negative number of generations within the ``generations`` bound (checked before any work)."""
+    import graphcollapse.bounds as bounds
+
+    if value < 0:
+        raise InputError(f"{option} must be >= 0, got {value}")
+    bounds.check("generations", value, option)
+
+
+def check_replications(value: int, option: str = "--replications") -> None:
+    """``-R``: at least 2 replications, within the ``replications`` bound (checked before any work)."""
+    import graphcollapse.bounds as bounds
+
+    if value < 2:
+        raise InputError(f"{option} must be >= 2, got {value}")
+    bounds.check("replications", value, option)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from graphcollapse.cli.common import add_estimator_argument, add_graph_argument, check_output_path, emit, parse_subs
+from graphcollapse.cli.common import (add_estimator_argument, add_graph_argument, add_limit_argument,
+                                      check_generations, check_output_path, check_replications, emit, parse_subs)
 from graphcollapse.errors import InputError
 
 HELP = "draw the graph, E_k(t) against the simulation, the phase diagram, or the limits (needs matplotlib)"
@@ -24,6 +25,7 @@ def add_parser(sub) -> None:
         "its limit elsewhere), 'limits' (limits and growth rates per model, grouped by strong component). "
         "PNG, PDF or SVG by the suffix of --out. Needs pip install 'graphcollapse[plot]'."))
     add_graph_argument(parser)
+    add_limit_argument(parser)
     parser.add_argument("--kind", choices=("graph", "trajectory", "phase", "limits"), default="graph",
                         help="which figure (default: graph)")
     parser.add_argument("--out", "-o", metavar="FILE",
@@ -68,6 +70,11 @@ def _options(args) -> dict:
     if args.kind == "trajectory":
         options.setdefault("generations", 30)
         options.setdefault("method", "sufficient")
+        check_generations(options["generations"])
+        if options.get("replications") is not None:
+            check_replications(options["replications"])
+        if options.get("seed") is not None and options["seed"] < 0:
+            raise InputError(f"--seed must be a non-negative integer, got {options['seed']}")
     return options
 
 

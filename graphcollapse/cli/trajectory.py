@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from graphcollapse.cli.common import add_common_options, emit, load_graph, output_format
+from graphcollapse.cli.common import add_common_options, check_generations, emit, load_graph, output_format
 
 HELP = "exact errors E_k(t) for t = 0..T, and the closed form in t"
 
@@ -22,20 +22,20 @@ def add_parser(sub) -> None:
 def run(args) -> int:
     import sympy
 
-    from graphcollapse.errors import InputError
     from graphcollapse.presentation.reports import exact_string
-    from graphcollapse.presentation.reports.tables import latex_text, render_table
+    from graphcollapse.presentation.reports.tables import latex_text, stream_table
     from graphcollapse.system import System
 
-    if args.generations < 0:
-        raise InputError(f"--generations must be >= 0, got {args.generations}")
+    check_generations(args.generations)
     fmt = output_format(args)
     system = System(load_graph(args.graph, args.estimator, args.subs))
     graph, rec = system.graph, system.recurrence
-    values = system.trajectory(args.generations)
     forms = system.closed_form() if args.closed_form else None
+    # Rows stream (a long run never sits in memory); the bounds are checked before the first row.
+    values = system.iter_trajectory(args.generations)
     ids = graph.ids
     if fmt == "json":
+        values = tuple(values)
         out = {"generations": args.generations, "estimator": system.estimator.describe(),
                "models": {ids[k]: [exact_string(row[k]) for row in values] for k in range(graph.K)}}
         if forms is not None:
@@ -44,7 +44,8 @@ def run(args) -> int:
             out["notes"] = list(rec.notes)
         emit(json.dumps(out, indent=1))
         return 0
-    emit(render_table(["t"] + list(ids), [[t, *row] for t, row in enumerate(values)], fmt))
+    for line in stream_table(["t"] + list(ids), ([t, *row] for t, row in enumerate(values)), fmt):
+        emit(line)
     if forms is not None:
         emit("")
         if fmt == "latex":

@@ -4,11 +4,14 @@
 (built by :meth:`graphcollapse.system.System.prediction`) and a simulation
 result; it never derives theory itself.
 
-Three kinds of tests, all two-sided z-tests on Monte Carlo means, with
-Hall's correction for the skewness of the errors
-(:func:`~graphcollapse.crosscheck.inference.z_test`; the replications are
-independent, so only the normal approximation of a mean of ``R`` values
-is involved):
+Three kinds of tests, all two-sided tests on Monte Carlo means over
+independent replications, chosen to keep their level at small ``R``
+(:mod:`~graphcollapse.crosscheck.inference`): value and limit tests are
+means of non-negative squared errors and are referred to a scaled
+chi-square law whose degrees of freedom never exceed the family's
+(:meth:`~graphcollapse.estimators.Estimator.error_dof`; exact for Gaussian
+errors), growth tests are signed slopes and reject only where both a
+skewness-corrected z-test and a self-normalised score test do:
 
 * **values**: for every model and generation, the exact ``E_k(t)`` against
   the mean error;
@@ -52,14 +55,16 @@ from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
+from scipy.stats import norm
 
 from graphcollapse.errors import InputError
 from graphcollapse.graph import InteractionGraph
-from graphcollapse.crosscheck.inference import LateWindow, holm, z_test
+from graphcollapse.crosscheck.inference import LateWindow, chi2_test, holm, robust_z_test
 from graphcollapse.crosscheck.prediction import Prediction
 from graphcollapse.simulation.engine.result import SimulationResult
 
-__all__ = ["CrossCheck", "Comparison", "compare", "check_levels", "DEFAULT_ALPHA", "RELIABLE_RELATIVE_VARIANCE"]
+__all__ = ["CrossCheck", "Comparison", "compare", "check_levels", "check_testable", "DEFAULT_ALPHA",
+           "RELIABLE_RELATIVE_VARIANCE"]
 
 #: Family-wise error level of the check.
 DEFAULT_ALPHA = 0.001
@@ -145,11 +150,24 @@ def _skewness(draws: np.ndarray) -> np.ndarray:
 
 
 def check_levels(alpha: float, rel_tol: float) -> None:
-    """Reject a family-wise level outside (0, 1) or a negative relative tolerance."""
+    """Reject a family-wise level outside (0, 1) or a negative or infinite relative tolerance."""
     if not 0 < alpha < 1:
         raise InputError(f"the family-wise level must lie in (0, 1), got {alpha}")
-    if not rel_tol >= 0:
-        raise InputError(f"the relative tolerance must be >= 0, got {rel_tol}")
+    if not 0 <= rel_tol < np.inf:
+        raise InputError(f"the relative tolerance must be a finite number >= 0, got {rel_tol}")
+
+
+def check_testable(graph: InteractionGraph) -> None:
+    """Refuse a specification whose squared errors have no variance (the tests compare means with it).
+
+    E.g. OLS fits on at most ``d + 3`` samples
+    (:meth:`~graphcollapse.estimators.Estimator.moment_problem`).
+    """
+    from graphcollapse.estimators import estimator_for
+
+    problem = estimator_for(graph).moment_problem()
+    if problem is not None:
+        raise InputError(problem)
 
 
 def compare(graph: InteractionGraph, result: SimulationResult, reference: Prediction,
@@ -180,6 +198,7 @@ def compare(graph: InteractionGraph, result: SimulationResult, reference: Predic
     if result.replications < 2:
         raise InputError("cross_check needs at least 2 replications")
     check_levels(alpha, rel_tol)
+    check_testable(graph)
     T = result.generations
     predicted = reference if predicted is None else predicted
     for name, value in (("prediction", predicted), ("reference", reference)):
@@ -212,8 +231,16 @@ def compare(graph: InteractionGraph, result: SimulationResult, reference: Predic
             rows.append((model, "limit", None, pred, late[k], late_se[k], allowance, late_skew[k], "error"))
     rows += _observable_rows(graph, result, reference, predicted, window, rel_tol)
     rows, skipped = _reliable(rows, graph, reference, R, T)
-    _, _, _, pred_col, est_col, se_col, allow_col, skew_col, _ = zip(*rows)
-    z, p = z_test(est_col, pred_col, se_col, allow_col, skew_col, replications=R)
+    _, kind_col, _, pred_col, est_col, se_col, allow_col, skew_col, name_col = (np.asarray(c) for c in zip(*rows))
+    pred_col, est_col, se_col, allow_col, skew_col = (c.astype(float) for c in (pred_col, est_col, se_col, allow_col,
+                                                                                 skew_col))
+    # Squared errors (values and limits of E_k) are non-negative: the chi-square test, whose z is the normal
+    # quantile of its p.  Growth rates and the further observables: the robust z-test.
+    squared = (name_col == "error") & (kind_col != "growth")
+    z, p = robust_z_test(est_col, pred_col, se_col, allow_col, skew_col, replications=R)
+    _, p_chi2 = chi2_test(est_col, pred_col, se_col, allow_col, dof=reference.dof, replications=R)
+    p = np.where(squared, p_chi2, p)
+    z = np.where(squared, np.sign(est_col - pred_col) * norm.isf(p / 2), z)
     rejected = holm(p, alpha)
     tests = tuple(Comparison(model, kind, t, float(pr), float(est), float(se), float(al), float(zz), float(pp),
                              bool(rj), name)

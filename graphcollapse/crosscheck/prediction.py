@@ -48,6 +48,10 @@ class Prediction:
         grows linearly up to a periodic term of this period.
     asymptotic : bool
         First-order (n → ∞) predictions, as for the M-estimator families.
+    dof : float
+        Ceiling of the effective degrees of freedom of one squared error
+        (:meth:`~graphcollapse.estimators.Estimator.error_dof`), for the
+        cross-check's chi-square tests.
     """
 
     ids: tuple[str, ...]
@@ -58,6 +62,7 @@ class Prediction:
     limits: np.ndarray
     period: int = 1
     asymptotic: bool = False
+    dof: float = 1.0
     #: Further observables of the estimator (a Gaussian fit's ``"variance"``, a categorical fit's
     #: ``"diversity"``): ``{name: ObservablePrediction}``.
     observables: Mapping[str, "ObservablePrediction"] = field(default_factory=dict)
@@ -121,6 +126,7 @@ def prediction_from(system, generations: int) -> Prediction:
         limits=np.array([_float(m.limit, f"limit of {m.id}") for m in models]),
         period=math.lcm(*periods) if periods else 1,
         asymptotic=bool(analysis.recurrence.asymptotic),
+        dof=float(system.estimator.error_dof()),
         observables=_observables(system, analysis, generations),
         tails=_tails(system),
     )

@@ -33,9 +33,9 @@ from typing import Any, ClassVar, Mapping
 
 import sympy
 
-from graphcollapse.errors import InputError, guarded
+from graphcollapse.errors import InputError, guarded, shown_value
 from graphcollapse.graph import InteractionGraph
-from graphcollapse.numbers.domain import sign
+from graphcollapse.estimators.ranges import DIMENSION, POSITIVE
 from graphcollapse.numbers.parse import to_exact
 from graphcollapse.operator.recurrence import Recurrence
 
@@ -101,6 +101,25 @@ class Estimator(ABC):
                 out.append((value, ">"))
         return out
 
+    def error_dof(self) -> float:
+        """A ceiling on the effective degrees of freedom ``2 E[X]² / Var X`` of one squared error ``X``.
+
+        For an error that is Gaussian given the past (sample means, OLS given
+        its designs, first-order M-estimators) this is its dimension: the
+        squared norm of a ``d``-dimensional Gaussian vector has at most ``d``
+        (exactly ``d`` when isotropic), and mixing over random covariances only
+        lowers it.  The cross-check's chi-square tests never assume more.
+        Default 1, the most dispersed case.
+        """
+        return 1.0
+
+    def moment_problem(self) -> str | None:
+        """Why the cross-check's tests do not apply to this specification (``None``: they do).
+
+        The tests need the variance of the squared error to be finite.
+        """
+        return None
+
     def kernel_path(self) -> str:
         """The kernel that simulates this specification (``"module:Class"``).
 
@@ -127,17 +146,12 @@ class Estimator(ABC):
         return to_exact(raw, symbols, where=f"estimator {self.name!r} {key}")
 
     def positive(self, key: str, default: Any = None) -> sympy.Expr:
-        value = self.value(key, default, required=True)
-        if not value.free_symbols and sign(value) <= 0:
-            raise InputError(f"estimator {self.name!r}: {key} must be positive, got {value}")
-        return value
+        """A positive spec value (or a symbol, constrained positive by :meth:`constraints`)."""
+        return POSITIVE.check(self.value(key, default, required=True), f"estimator {self.name!r}: {key}")
 
     def dimension(self, key: str = "d") -> sympy.Expr:
         """A positive integer dimension (or a symbol)."""
-        d = self.positive(key, 1)
-        if not d.free_symbols and not d.is_Integer:
-            raise InputError(f"estimator {self.name!r}: {key} must be a positive integer, got {d}")
-        return d
+        return DIMENSION.check(self.value(key, 1, required=True), f"estimator {self.name!r}: {key}")
 
     def model_value(self, values, k: int, field: str, *, what: str) -> sympy.Expr:
         """A per-model graph field that this estimator needs; clear error when absent."""
@@ -169,7 +183,7 @@ def estimator_for(graph: InteractionGraph, estimator: Mapping[str, Any] | None =
     name = spec.get("family", "gaussian_mean")
     cls = ESTIMATORS.get(name) if isinstance(name, str) else None
     if cls is None:
-        raise InputError(f"estimator: unknown family {name!r} (known: {', '.join(sorted(ESTIMATORS))})")
+        raise InputError(f"estimator: unknown family {shown_value(name)} (known: {', '.join(sorted(ESTIMATORS))})")
     out = cls(spec, graph)
     out.parameters  # parse now, so a bad specification fails where it is given
     return out

@@ -47,6 +47,11 @@ class GaussianMean(Estimator):
     def parse(self):
         return {"d": self.dimension(), "sigma2": self.positive("sigma2", 1)}
 
+    def error_dof(self) -> float:
+        """``d``: the error is an isotropic Gaussian vector, its squared norm ``(E/d) χ²_d`` exactly."""
+        d = self.parameters["d"]
+        return 1.0 if d.free_symbols else float(d)
+
     def recurrence(self) -> Recurrence:
         g = self.graph
         d, sigma2 = self.parameters["d"], self.parameters["sigma2"]

@@ -90,6 +90,40 @@ class LinearRegression(Estimator):
         self._check_design(d)
         return {"d": d, "sigma2": self.positive("sigma2", 1)}
 
+    def error_dof(self) -> float:
+        """``d``: given the designs the error is Gaussian in ``d`` dimensions; random designs only lower it."""
+        d = self.parameters["d"]
+        return 1.0 if d.free_symbols else float(d)
+
+    def moment_problem(self) -> str | None:
+        """Fits on at most ``d + 3`` samples: the squared error has infinite variance (inverse-Wishart moments).
+
+        Its mean is finite from ``d + 2`` samples, its variance only from
+        ``d + 4``; the cross-check compares means with their spread, which then
+        does not exist.
+        """
+        g, d = self.graph, self.parameters["d"]
+        if d.free_symbols or not g.is_exact:
+            return None
+        counts = []   # (count, where)
+        for k, label in enumerate(g.ids):
+            counts.append((g.n0[k] if g.n0 else None, f"model {label!r} n0"))
+            if g.mixing == "pooled":
+                counts.append((g.n[k] if g.n else None, f"model {label!r} n"))
+            else:
+                if g.real[k] != 0:
+                    counts.append((g.n_real[k] if g.n_real else None, f"model {label!r} n_real"))
+                for j, k2, w, c in zip(g.sources.tolist(), g.targets.tolist(), g.weights,
+                                       g.edge_n or [None] * g.num_edges):
+                    if k2 == k and w != 0:
+                        counts.append((c, f"edge {g.ids[j]!r} -> {label!r} n"))
+        for count, where in counts:
+            if count is not None and not count.free_symbols and count < d + 4:
+                return (f"{where}: OLS on {count} samples with d = {d}: the squared error has infinite variance "
+                        f"below d + 4 = {d + 4} samples, so the cross-check's tests do not apply; use at least "
+                        f"{d + 4} samples per fit")
+        return None
+
     def _check_design(self, d) -> None:
         raw = self.spec.get("design_covariance")
         if raw is None or raw == "identity":

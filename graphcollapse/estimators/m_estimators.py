@@ -40,8 +40,10 @@ from typing import Any, Mapping
 
 import sympy
 
+import graphcollapse.bounds as bounds
 from graphcollapse.errors import InputError
-from graphcollapse.numbers.parse import check_name, parse_expression
+from graphcollapse.estimators.ranges import POSITIVE, REAL, UNIT, Range
+from graphcollapse.numbers.parse import check_name, parse_expression, to_exact
 from graphcollapse.operator.recurrence import Recurrence
 from graphcollapse.estimators.base import Estimator, register
 
@@ -195,6 +197,8 @@ class MEstimator(Estimator):
     LOGPDF: str = ""
     SUPPORT: Any = ("interval", -sympy.oo, sympy.oo)
     DOMAIN: dict = {}
+    #: The range of each parameter (:mod:`graphcollapse.estimators.ranges`); custom parameters are real.
+    RANGES: dict[str, Range] = {}
 
     #: Closed-form MLE kernel of a built-in (used when no loss is given).
     mle_kernel: str | None = None
@@ -203,6 +207,10 @@ class MEstimator(Estimator):
         logpdf, params, variable, support = self.model()
         return {"logpdf": logpdf, "params": params, "variable": variable, "support": support,
                 "theta": self.true_parameter(params), "loss": self.loss_expression(params, variable)}
+
+    def error_dof(self) -> float:
+        """The number of parameters: to first order the error is Gaussian in that many dimensions."""
+        return float(len(self.parameters["params"]))
 
     def kernel_path(self) -> str:
         if self.mle_kernel is not None and self.spec.get("loss") is None:
@@ -235,10 +243,11 @@ class MEstimator(Estimator):
         symbols = {s.name: s for s in self.graph.symbols}
         out = {}
         for name, p in names.items():
-            value = parse_expression(str(raw[name]), symbols, where=f"estimator {self.name!r} theta {name}")
+            where = f"estimator {self.name!r}: theta {name}"
+            value = to_exact(raw[name], symbols, where=where)
             if value.free_symbols:
-                raise InputError(f"estimator {self.name!r}: theta {name} must be a number")
-            out[p] = value
+                raise InputError(f"{where} must be a number")
+            out[p] = self.RANGES.get(name, REAL).check(value, where)
         return out
 
     def loss_expression(self, params, variable):
@@ -247,7 +256,8 @@ class MEstimator(Estimator):
         if raw is None:
             return None
         symbols = {p.name + ("_" if p.name == "lambda" else ""): p for p in params} | {variable.name: variable}
-        return parse_expression(str(raw), symbols, where=f"estimator {self.name!r} loss",
+        return parse_expression(_formula(raw, f"estimator {self.name!r} loss"), symbols,
+                                where=f"estimator {self.name!r} loss",
                                 functions={"log": sympy.log, "exp": sympy.exp, "Abs": sympy.Abs})
 
     def recurrence(self) -> Recurrence:
@@ -294,6 +304,7 @@ class Poisson(MEstimator):
     PARAMS = ("lambda",)
     LOGPDF = "x*log(lambda_) - lambda_ - log(factorial(x))"
     SUPPORT = ("integers", 0, sympy.oo)
+    RANGES = {"lambda": POSITIVE}
 
 
 @register
@@ -303,6 +314,7 @@ class Bernoulli(MEstimator):
     PARAMS = ("p",)
     LOGPDF = "x*log(p) + (1 - x)*log(1 - p)"
     SUPPORT = ("values", [0, 1])
+    RANGES = {"p": UNIT}
 
 
 @register
@@ -312,6 +324,7 @@ class Exponential(MEstimator):
     PARAMS = ("rate",)
     LOGPDF = "log(rate) - rate*x"
     SUPPORT = ("interval", 0, sympy.oo)
+    RANGES = {"rate": POSITIVE}
 
 
 @register
@@ -322,6 +335,7 @@ class GaussianMeanVariance(MEstimator):
     DOMAIN = {"mu": {"real": True}, "sigma2": {"positive": True}}
     LOGPDF = "-(x - mu)**2/(2*sigma2) - log(2*pi*sigma2)/2"
     SUPPORT = ("interval", -sympy.oo, sympy.oo)
+    RANGES = {"mu": REAL, "sigma2": POSITIVE}
 
 
 @register
@@ -349,9 +363,17 @@ class Custom(MEstimator):
         if "logpdf" not in self.spec:
             raise InputError("estimator 'custom': give \"logpdf\", the log-density of one observation")
         symbols = {p.name: p for p in params} | {variable.name: variable, "pi": sympy.pi}
-        logpdf = parse_expression(str(self.spec["logpdf"]), symbols, where="estimator 'custom' logpdf",
+        logpdf = parse_expression(_formula(self.spec["logpdf"], "estimator 'custom' logpdf"), symbols,
+                                  where="estimator 'custom' logpdf",
                                   functions={"log": sympy.log, "exp": sympy.exp, "factorial": sympy.factorial})
         return logpdf, params, variable, support
+
+
+def _formula(raw, where: str) -> str:
+    """A formula of the spec must be text (numbers are not log-densities or losses)."""
+    if not isinstance(raw, str):
+        raise InputError(f"{where} must be a formula (a string), not {type(raw).__name__}")
+    return raw
 
 
 def _support(raw):
@@ -362,10 +384,16 @@ def _support(raw):
     if raw == "integers":
         return ("integers", 0, sympy.oo)
     if isinstance(raw, Mapping) and isinstance(raw.get("values"), list):
-        return ("values", [parse_expression(str(v), {}, where="estimator 'custom' support") for v in raw["values"]])
+        bounds.check("support_points", len(raw["values"]), "estimator 'custom': points of the support")
+        values = [to_exact(v, {}, where="estimator 'custom' support") for v in raw["values"]]
+        if len(set(values)) != len(values):
+            raise InputError("estimator 'custom': a support point is listed twice")
+        return ("values", values)
     if isinstance(raw, list) and len(raw) == 2:
-        lo, hi = (sympy.oo * (1 if str(v) == "oo" else -1) if str(v) in ("oo", "-oo")
-                  else parse_expression(str(v), {}, where="estimator 'custom' support") for v in raw)
+        lo, hi = (sympy.oo * (1 if v == "oo" else -1) if isinstance(v, str) and v in ("oo", "-oo")
+                  else to_exact(v, {}, where="estimator 'custom' support") for v in raw)
+        if not lo < hi:
+            raise InputError(f"estimator 'custom': the support [{lo}, {hi}] is empty")
         return ("interval", lo, hi)
     raise InputError("estimator 'custom': support must be \"real\", \"positive\", \"integers\", "
                              "[lo, hi] or {\"values\": [...]}")

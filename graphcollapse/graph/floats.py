@@ -89,15 +89,28 @@ def float_graph(K, rows, cols, values, real, n, ids, name, mixing, estimator, si
             raise InputError(f"model {k}: weights sum to {row_sums[k] + real_values[k]:.12g}, not 1")
     sizes = None
     if n is not None:
-        sizes = np.broadcast_to(np.asarray(n, dtype=np.float64), (K,)).copy()
-        if np.any(sizes <= 0) or np.any(sizes != np.round(sizes)):
-            raise InputError("from_matrix: sample sizes must be positive integers")
+        sizes = _per_model(n, K, "n")
+        bad = ~np.isfinite(sizes) | ~(sizes > 0) | (sizes != np.round(sizes))
+        if np.any(bad):
+            k = int(np.flatnonzero(bad)[0])
+            raise InputError(f"model {k}: n must be a positive integer, got {float(sizes[k])!r}")
     sig = None
     if sigma2 is not None:
-        sig = np.broadcast_to(np.asarray(sigma2, dtype=np.float64), (K,)).copy()
-        if np.any(sig <= 0):
-            raise InputError("from_matrix: sigma2 must be positive")
+        sig = _per_model(sigma2, K, "sigma2")
+        bad = ~np.isfinite(sig) | ~(sig > 0)   # NaN fails every comparison: test for what is allowed
+        if np.any(bad):
+            k = int(np.flatnonzero(bad)[0])
+            raise InputError(f"model {k}: sigma2 must be a positive finite number, got {float(sig[k])!r}")
     return InteractionGraph(
         name=name, mixing=mixing, symbols=(), estimator=dict(estimator or DEFAULT_ESTIMATOR), ids=ids, K=K,
         sources=cols, targets=rows, weights=values, real=real_values, n=sizes, n0=sizes, n_real=None,
         sigma2=sig, edge_n=None, is_exact=False, tolerance=tolerance)
+
+
+def _per_model(values, K: int, field: str) -> np.ndarray:
+    """A scalar or ``K`` values of a per-model field, as floats."""
+    try:
+        array = np.asarray(values, dtype=np.float64)
+        return np.broadcast_to(array, (K,)).copy()
+    except (TypeError, ValueError):
+        raise InputError(f"from_matrix: {field} must be a number or {K} numbers") from None

@@ -21,7 +21,8 @@ from typing import Any, Iterable, Mapping
 import numpy as np
 import sympy
 
-from graphcollapse.errors import InputError, guarded
+import graphcollapse.bounds as bounds
+from graphcollapse.errors import InputError, guarded, shown_value
 from graphcollapse.graph.core import DEFAULT_ESTIMATOR, MIXING_RULES, InteractionGraph
 from graphcollapse.graph.dynamics import DYNAMICS_KEYS, parse_dynamics
 from graphcollapse.numbers.domain import NumberDomain
@@ -64,13 +65,14 @@ def from_dict(data: Mapping) -> InteractionGraph:
         raise InputError("a graph must be a mapping with 'models' and 'edges'")
     unknown = set(data) - _TOP_KEYS
     if unknown:
-        raise InputError(f"graph: unknown field {sorted(unknown)[0]!r} (known: {', '.join(sorted(_TOP_KEYS))})")
+        raise InputError(f"graph: unknown field {_key(sorted(map(str, unknown))[0])} "
+                         f"(known: {', '.join(sorted(_TOP_KEYS))})")
     name = data.get("name", "")
     if not isinstance(name, str):
         raise InputError('graph: "name" must be a string')
     mixing = data.get("mixing", "pooled")
     if mixing not in MIXING_RULES:
-        raise InputError(f'graph: "mixing" must be "pooled" or "weighted", not {mixing!r}')
+        raise InputError(f'graph: "mixing" must be "pooled" or "weighted", not {_key(mixing)}')
     symbols = declare_symbols(data.get("symbols", []))
     estimator = data.get("estimator", None)
     if estimator is None:
@@ -86,22 +88,23 @@ def from_dict(data: Mapping) -> InteractionGraph:
     edges = data.get("edges", [])
     if not isinstance(edges, (list, tuple)):
         raise InputError('graph: "edges" must be a list')
+    bounds.check("models", len(models), "graph: number of models")
+    bounds.check("edges", len(edges), "graph: number of edges")
 
     ids: list[str] = []
     raw_models: list[Mapping] = []
     for position, model in enumerate(models):
         if not isinstance(model, Mapping):
             raise InputError(f"model #{position + 1}: must be an object with an \"id\"")
-        model_id = model.get("id")
-        if isinstance(model_id, int) and not isinstance(model_id, bool):
-            model_id = str(model_id)
+        model_id = _integer_id(model.get("id"), f"model #{position + 1}")
         if not isinstance(model_id, str) or not model_id:
             raise InputError(f"model #{position + 1}: \"id\" must be a non-empty string")
         extra = set(model) - _MODEL_KEYS
         if extra:
-            raise InputError(f"model {model_id!r}: unknown field {sorted(extra)[0]!r} (known: {', '.join(sorted(_MODEL_KEYS))})")
+            raise InputError(f"model {_key(model_id)}: unknown field {_key(sorted(map(str, extra))[0])} "
+                             f"(known: {', '.join(sorted(_MODEL_KEYS))})")
         if model_id in ids:
-            raise InputError(f"duplicate model id {model_id!r}")
+            raise InputError(f"duplicate model id {_key(model_id)}")
         ids.append(model_id)
         raw_models.append(model)
     index = {model_id: i for i, model_id in enumerate(ids)}
@@ -110,16 +113,24 @@ def from_dict(data: Mapping) -> InteractionGraph:
     for position, edge in enumerate(edges):
         if not isinstance(edge, Mapping):
             raise InputError(f"edge #{position + 1}: must be an object with \"from\" and \"to\"")
+        for end in ("from", "to"):
+            if end not in edge:
+                raise InputError(f"edge #{position + 1}: missing \"{end}\" (the id of a model)")
         source, target = edge.get("from"), edge.get("to")
-        source = str(source) if isinstance(source, int) and not isinstance(source, bool) else source
-        target = str(target) if isinstance(target, int) and not isinstance(target, bool) else target
-        label = f"edge {source}->{target}"
+        source = _integer_id(source, f"edge #{position + 1} \"from\"")
+        target = _integer_id(target, f"edge #{position + 1} \"to\"")
+        for end, value in (("from", source), ("to", target)):
+            if not isinstance(value, str):
+                raise InputError(f"edge #{position + 1}: \"{end}\" must be a model id (a string), "
+                                 f"not {type(value).__name__}")
+        label = f"edge {_id(source)}->{_id(target)}"
         extra = set(edge) - _EDGE_KEYS
         if extra:
-            raise InputError(f"{label}: unknown field {sorted(extra)[0]!r} (known: {', '.join(sorted(_EDGE_KEYS))})")
+            raise InputError(f"{label}: unknown field {_key(sorted(map(str, extra))[0])} "
+                             f"(known: {', '.join(sorted(_EDGE_KEYS))})")
         for end in (source, target):
             if end not in index:
-                raise InputError(f"{label}: unknown model {end!r}")
+                raise InputError(f"{label}: unknown model {_key(end)}")
         key = (index[target], index[source])
         if key in raw_edges:
             raise InputError(f"duplicate {label}")
@@ -129,6 +140,27 @@ def from_dict(data: Mapping) -> InteractionGraph:
     # dynamics (issue 13): schedule, modes, memory; each phase or mode is validated like a graph.
     dynamics = parse_dynamics(data, graph, lambda layout: from_dict(layout))
     return graph if dynamics is None else graph._replace(dynamics=dynamics)
+
+
+def _id(model_id: str) -> str:
+    """A model id as edge labels show it: plain when printable and short, else quoted and escaped."""
+    if model_id.isprintable() and len(model_id) <= 60 and "->" not in model_id and "'" not in model_id:
+        return model_id
+    return _key(model_id)
+
+
+def _integer_id(value, where: str):
+    """An integer id as its decimal string (at most 60 digits); anything else unchanged."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        if value.bit_length() > 199:
+            raise InputError(f"{where}: an integer id has at most 60 digits, got {_key(value)}")
+        return str(value)
+    return value
+
+
+def _key(value) -> str:
+    """``repr`` cut to one short line (ids, keys and values of hostile files can be long or huge)."""
+    return shown_value(value)
 
 
 def _exact_or_none(value, symbols, where):
@@ -191,8 +223,8 @@ def _assemble(name, mixing, symbols, estimator, ids, raw_models, raw_edges) -> I
     # Parse every value first: the graph's number field is the field of all of them.
     parsed_models = [{key: _exact_or_none(model.get(key), symbols, f"model {ids[k]!r} {key}") for key in _MODEL_FIELDS}
                      for k, model in enumerate(raw_models)]
-    parsed_edges = {key: (_exact_or_none(edge.get("weight"), symbols, f"edge {ids[key[1]]}->{ids[key[0]]} weight"),
-                          _exact_or_none(edge.get("n"), symbols, f"edge {ids[key[1]]}->{ids[key[0]]} n"))
+    parsed_edges = {key: (_exact_or_none(edge.get("weight"), symbols, f"edge {_id(ids[key[1]])}->{_id(ids[key[0]])} weight"),
+                          _exact_or_none(edge.get("n"), symbols, f"edge {_id(ids[key[1]])}->{_id(ids[key[0]])} n"))
                     for key, edge in raw_edges.items()}
     exact = _Exact([v for m in parsed_models for v in m.values()] + [v for pair in parsed_edges.values() for v in pair],
                    tuple(symbols.values()))
@@ -209,7 +241,7 @@ def _assemble(name, mixing, symbols, estimator, ids, raw_models, raw_edges) -> I
         exact.check_positive(sigma2, f"{label}: sigma2")
         incoming = []
         for j, _edge in by_target[k]:
-            elabel = f"edge {ids[j]}->{ids[k]}"
+            elabel = f"edge {_id(ids[j])}->{_id(ids[k])}"
             weight, count = (exact.canon(v) for v in parsed_edges[(k, j)])
             exact.check_size(count, f"{elabel}: n", allow_zero=True)
             if exact.negative(weight):

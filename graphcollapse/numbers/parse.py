@@ -34,14 +34,16 @@ from typing import Callable, Mapping
 
 import sympy
 
-from graphcollapse.errors import InputError
+import graphcollapse.bounds as bounds
+from graphcollapse.errors import InputError, ResourceLimitError
 
-__all__ = ["parse_expression", "to_exact", "check_name", "RESERVED_NAMES", "MAX_EXPRESSION_LENGTH", "MAX_EXPONENT"]
+__all__ = ["parse_expression", "to_exact", "check_name", "number_bits", "RESERVED_NAMES",
+           "MAX_EXPRESSION_LENGTH", "MAX_EXPONENT"]
 
-#: Longest string the parser accepts (a guard against pathological input).
-MAX_EXPRESSION_LENGTH = 2000
-#: Largest absolute integer exponent accepted in ``x ** k`` (guards ``2**10**10``).
-MAX_EXPONENT = 1000
+#: Default of the longest formula the parser accepts (the bound ``expression_length``).
+MAX_EXPRESSION_LENGTH = bounds.Bounds().expression_length
+#: Default of the largest ``|k|`` in ``x ** k`` (the bound ``exponent``; guards ``2**10**10``).
+MAX_EXPONENT = bounds.Bounds().exponent
 
 _BASE_FUNCTIONS: dict[str, Callable[..., sympy.Expr]] = {"sqrt": sympy.sqrt}
 
@@ -79,14 +81,6 @@ def check_name(name: object, what: str) -> str:
 def _shown(name: object) -> str:
     text = repr(name)
     return text if len(text) <= 40 else text[:37] + "..."
-_BINARY = {
-    ast.Add: lambda x, y: x + y,
-    ast.Sub: lambda x, y: x - y,
-    ast.Mult: lambda x, y: x * y,
-    ast.Div: lambda x, y: x / y,
-}
-
-
 class _Unsupported(Exception):
     """Raised inside the walker; turned into one user-facing message."""
 
@@ -119,40 +113,66 @@ def parse_expression(
     Raises
     ------
     InputError
-        For syntax errors, unknown names, disallowed constructs, division by
-        zero and exponents beyond :data:`MAX_EXPONENT`.
+        For syntax errors, unknown names, disallowed constructs and division by zero.
+    ResourceLimitError
+        For a formula beyond the documented bounds (:mod:`graphcollapse.bounds`):
+        its length, nesting depth, an exponent, the bits of a number it
+        makes, its degree in the symbols, ``factorial`` of a large number.
+        Each is checked before the operation that would exceed it runs.
 
     Examples
     --------
     >>> parse_expression("Rational(2, 6) + 2**-1", {}, where="x")
     5/6
+    >>> parse_expression("((9**999)**999)**999", {}, where="x")
+    Traceback (most recent call last):
+    ...
+    graphcollapse.errors.ResourceLimitError: x: (9**999)**999 would have at least 3163833 bits, beyond the bound 65536 on bits of an exact number read from the input (raise it with --limit number_bits=N; in Python, with raised_bounds(number_bits=N))
     """
     if not isinstance(text, str):
         raise InputError(f"{where}: expected a string, got {type(text).__name__}")
-    if len(text) > MAX_EXPRESSION_LENGTH:
-        raise InputError(f"{where}: expression longer than {MAX_EXPRESSION_LENGTH} characters")
+    limit = bounds.current().expression_length
+    if len(text) > limit:
+        raise ResourceLimitError(f"{where}: expression longer than {limit} characters ({len(text)}) "
+                                 f"{bounds.hint('expression_length')}")
     allowed = dict(_BASE_FUNCTIONS)
     if functions:
         allowed.update(functions)
     try:
         tree = ast.parse(text.strip(), mode="eval")
-    except SyntaxError:
-        raise InputError(f"{where}: cannot parse {text!r} as a formula") from None
+    except (SyntaxError, ValueError):
+        raise InputError(f"{where}: cannot parse {_quoted(text)} as a formula") from None
+    except (RecursionError, MemoryError):
+        raise ResourceLimitError(f"{where}: formula nested too deeply for the parser "
+                                 f"{bounds.hint('expression_depth')}") from None
     try:
-        value = _Walker(text.strip(), symbols, allowed).visit(tree.body)
+        value, _ = _Walker(text.strip(), symbols, allowed).visit(tree.body, 0)
     except _Unsupported:
         names = ", ".join(sorted(allowed))
         raise InputError(
-            f'{where}: unsupported expression "{text}" (only numbers, declared symbols, '
+            f'{where}: unsupported expression "{_shown_text(text)}" (only numbers, declared symbols, '
             f"+ - * / **, parentheses, {names}, Rational are allowed)"
         ) from None
     except _UnknownName as err:
-        raise InputError(f"{where}: unknown symbol {err.args[0]!r} (declare it in \"symbols\")") from None
+        raise InputError(f"{where}: unknown symbol {_shown(err.args[0])} (declare it in \"symbols\")") from None
     except _BadValue as err:
-        raise InputError(f"{where}: {err.args[0]} in {text!r}") from None
+        raise InputError(f"{where}: {err.args[0]} in {_quoted(text)}") from None
+    except _TooLarge as err:
+        message, name = err.args
+        raise ResourceLimitError(f"{where}: {message}, beyond the bound {getattr(bounds.current(), name)} on "
+                                 f"{bounds.describe(name)} {bounds.hint(name)}") from None
     if value.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
-        raise InputError(f"{where}: {text!r} is not finite (division by zero?)")
+        raise InputError(f"{where}: {_quoted(text)} is not finite (division by zero?)")
     return value
+
+
+def _quoted(text: str) -> str:
+    """``repr`` of (the start of) a formula, for one-line messages."""
+    return repr(text) if len(text) <= 80 else repr(text[:77]) + "..."
+
+
+def _shown_text(text: str) -> str:
+    return text if len(text) <= 80 else text[:77] + "..."
 
 
 class _UnknownName(Exception):
@@ -163,72 +183,184 @@ class _BadValue(Exception):
     pass
 
 
+class _TooLarge(Exception):
+    """``(what, bound name)``: an operation would exceed a bound."""
+
+
+_SUMS = (ast.Add, ast.Sub)
+_PRODUCTS = (ast.Mult, ast.Div)
+
+
 class _Walker:
-    """Rebuilds a whitelisted AST as a SymPy expression, refusing all else."""
+    """Rebuilds a whitelisted AST as a SymPy expression, refusing all else.
+
+    :meth:`visit` returns ``(expression, degree)``, the degree being an upper
+    bound on the total degree in the symbols (numerator plus denominator for
+    quotients), so that a power is refused before SymPy would expand it.
+    Chains of ``+ -`` and of ``* /`` and runs of unary signs are walked
+    iteratively and count as one level of nesting: ``"0+" * 990 + "1/2"``
+    is a sum of 991 terms, not 990 nested sums.
+    """
 
     def __init__(self, source: str, symbols: Mapping[str, sympy.Symbol], functions: Mapping[str, Callable]):
         self.source = source
         self.symbols = symbols
         self.functions = functions
+        self.bounds = bounds.current()
 
-    def visit(self, node: ast.AST) -> sympy.Expr:
+    def visit(self, node: ast.AST, depth: int) -> tuple[sympy.Expr, int]:
+        if depth > self.bounds.expression_depth:
+            raise _TooLarge(f"formula nested more than {self.bounds.expression_depth} levels deep",
+                            "expression_depth")
         if isinstance(node, ast.Constant):
-            return self._constant(node)
+            return self._constant(node), 0
         if isinstance(node, ast.Name):
             if node.id in self.symbols:
-                return self.symbols[node.id]
+                return self.symbols[node.id], 1
             if node.id in self.functions or node.id == "Rational":
                 raise _Unsupported()
             raise _UnknownName(node.id)
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.UAdd, ast.USub)):
-            operand = self.visit(node.operand)
-            return -operand if isinstance(node.op, ast.USub) else operand
+            negative = False
+            while isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.UAdd, ast.USub)):
+                negative ^= isinstance(node.op, ast.USub)
+                node = node.operand
+            value, degree = self.visit(node, depth + 1)
+            return (-value if negative else value), degree
         if isinstance(node, ast.BinOp):
             if isinstance(node.op, ast.Pow):
-                return self._power(node)
-            op = _BINARY.get(type(node.op))
-            if op is None:
-                raise _Unsupported()
-            return op(self.visit(node.left), self.visit(node.right))
+                return self._power(node, depth)
+            if isinstance(node.op, _SUMS):
+                return self._chain(node, depth, _SUMS)
+            if isinstance(node.op, _PRODUCTS):
+                return self._chain(node, depth, _PRODUCTS)
+            raise _Unsupported()
         if isinstance(node, ast.Call):
-            return self._call(node)
+            return self._call(node, depth)
         raise _Unsupported()
+
+    def _chain(self, node: ast.BinOp, depth: int, ops: tuple) -> tuple[sympy.Expr, int]:
+        """A left-leaning chain ``a ± b ± c …`` or ``a */ b */ c …`` as one sum or product."""
+        operands = []
+        while isinstance(node, ast.BinOp) and isinstance(node.op, ops):
+            operands.append((isinstance(node.op, (ast.Sub, ast.Div)), node.right))
+            node = node.left
+        operands.append((False, node))
+        parts, degrees = [], []
+        for inverse, operand in reversed(operands):
+            value, degree = self.visit(operand, depth + 1)
+            if ops is _SUMS:
+                parts.append(-value if inverse else value)
+            else:
+                if inverse and value == 0:
+                    raise _BadValue("division by zero")
+                parts.append(1 / value if inverse else value)
+            degrees.append(degree)
+        if ops is _SUMS:
+            result, degree = sympy.Add(*parts), max(degrees)
+        else:
+            result, degree = sympy.Mul(*parts), sum(degrees)
+        self._check(result, degree)
+        return result, degree
+
+    def _check(self, value: sympy.Expr, degree: int) -> None:
+        """The bits of ``value``'s numbers and its degree are within the bounds."""
+        if degree > self.bounds.degree:
+            raise _TooLarge(f"the formula has degree {degree} in its symbols", "degree")
+        size = number_bits(value)
+        if size > self.bounds.number_bits:
+            raise _TooLarge(f"a number of {size} bits", "number_bits")
 
     def _constant(self, node: ast.Constant) -> sympy.Expr:
         value = node.value
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise _Unsupported()
         if isinstance(value, int):
+            if value.bit_length() > self.bounds.number_bits:
+                raise _TooLarge(f"an integer of {value.bit_length()} bits", "number_bits")
             return sympy.Integer(value)
-        # Re-read the literal's own text so that 0.1 means 1/10 exactly.
+        # Re-read the literal's own text so that 0.1 means 1/10 exactly; its size is
+        # checked before the exact rational is built (1e-999999999 would take forever).
         literal = ast.get_source_segment(self.source, node) or repr(value)
-        frac = Fraction(literal)
-        return sympy.Rational(frac.numerator, frac.denominator)
+        return _decimal(Decimal(literal.replace("_", "")), lambda bits: _TooLarge(
+            f"the number {literal[:40]} has about {bits} bits", "number_bits"))
 
-    def _power(self, node: ast.BinOp) -> sympy.Expr:
-        base = self.visit(node.left)
-        exponent = self.visit(node.right)
+    def _power(self, node: ast.BinOp, depth: int) -> tuple[sympy.Expr, int]:
+        base, degree = self.visit(node.left, depth + 1)
+        exponent, exponent_degree = self.visit(node.right, depth + 1)
         if not exponent.is_Rational:
             raise _BadValue("exponents must be rational numbers")
-        if abs(exponent) > MAX_EXPONENT:
-            raise _BadValue(f"exponent {exponent} exceeds {MAX_EXPONENT}")
-        return base**exponent
+        if abs(exponent) > self.bounds.exponent:
+            raise _BadValue(f"exponent {exponent} exceeds {self.bounds.exponent} "
+                            f"{bounds.hint('exponent')}")
+        if base == 0 and exponent < 0:
+            raise _BadValue("division by zero")
+        # Bound the result before computing it: |p| copies of the base for p/q.
+        copies = abs(int(exponent.p))
+        result_degree = degree * copies
+        if result_degree > self.bounds.degree:
+            raise _TooLarge(f"the formula has degree {result_degree} in its symbols", "degree")
+        size = number_bits(base)
+        if base.is_Add or base.free_symbols:  # multinomial coefficients grow too
+            size += len(sympy.Add.make_args(base)).bit_length()
+        if size * copies > self.bounds.number_bits:
+            segment = ast.get_source_segment(self.source, node) or f"{base}**{exponent}"
+            raise _TooLarge(f"{_shown_text(segment)} would have at least {size * copies} bits", "number_bits")
+        result = base**exponent
+        self._check(result, result_degree)
+        return result, result_degree
 
-    def _call(self, node: ast.Call) -> sympy.Expr:
+    def _call(self, node: ast.Call, depth: int) -> tuple[sympy.Expr, int]:
         if not isinstance(node.func, ast.Name) or node.keywords:
             raise _Unsupported()
         name = node.func.id
-        args = [self.visit(arg) for arg in node.args]
+        if name != "Rational" and name not in self.functions:
+            raise _Unsupported()
+        visited = [self.visit(arg, depth + 1) for arg in node.args]
+        args = [value for value, _ in visited]
+        degree = max((d for _, d in visited), default=0)
         if name == "Rational":
             if len(args) not in (1, 2) or not all(arg.is_Integer for arg in args):
                 raise _BadValue("Rational takes one or two integers")
             if len(args) == 2 and args[1] == 0:
                 raise _BadValue("division by zero")
-            return sympy.Rational(*[int(arg) for arg in args])
-        function = self.functions.get(name)
-        if function is None:
-            raise _Unsupported()
-        return function(*args)
+            return sympy.Rational(*[int(arg) for arg in args]), 0
+        function = self.functions[name]
+        if function is sympy.factorial and args and args[0].is_number:
+            # SymPy evaluates factorial(10**9) on the spot: refuse it before.
+            if not args[0].is_Integer or args[0] < 0:
+                raise _BadValue("factorial takes a non-negative integer")
+            if args[0] > self.bounds.factorial:
+                raise _TooLarge(f"factorial({args[0]})", "factorial")
+        try:
+            result = function(*args)
+        except (TypeError, ValueError):
+            raise _BadValue(f"wrong arguments for {name}") from None
+        self._check(result, degree)
+        return result, degree
+
+
+def number_bits(value: sympy.Basic) -> int:
+    """Bits of the largest numerator or denominator among the rational numbers in ``value``.
+
+    Examples
+    --------
+    >>> number_bits(sympy.Rational(1, 2**100)), number_bits(sympy.Symbol("a") + 3)
+    (101, 2)
+    """
+    if value.is_Rational:
+        return bounds.bits_of(value)
+    return max((bounds.bits_of(r) for r in value.atoms(sympy.Rational)), default=0)
+
+
+def _decimal(value: Decimal, too_large: Callable[[int], Exception]) -> sympy.Rational:
+    """The exact rational of a finite decimal, refused (``too_large(bits)``) beyond the bit bound."""
+    sign, digits, exponent = value.as_tuple()
+    size = bounds.decimal_bits(len(digits), exponent)
+    if size > bounds.current().number_bits:
+        raise too_large(size)
+    frac = Fraction(value)
+    return sympy.Rational(frac.numerator, frac.denominator)
 
 
 def to_exact(
@@ -256,14 +388,17 @@ def to_exact(
     if isinstance(value, bool):
         raise InputError(f"{where}: expected a number, got a boolean")
     if isinstance(value, Integral):
+        _check_bits(int(value), where)
         return sympy.Integer(int(value))
     if isinstance(value, Fraction):
+        _check_bits(value, where)
         return sympy.Rational(value.numerator, value.denominator)
     if isinstance(value, Decimal):
         if not value.is_finite():
             raise InputError(f"{where}: {value} is not finite")
-        frac = Fraction(value)
-        return sympy.Rational(frac.numerator, frac.denominator)
+        return _decimal(value, lambda bits: ResourceLimitError(
+            f"{where}: the number {str(value)[:40]} has about {bits} bits, beyond the bound "
+            f"{bounds.current().number_bits} on {bounds.describe('number_bits')} {bounds.hint('number_bits')}"))
     if isinstance(value, float):
         if not math.isfinite(value):
             raise InputError(f"{where}: {value} is not finite")
@@ -282,10 +417,17 @@ def to_exact(
         if value.has(sympy.Float):
             # A SymPy Float means its decimal digits, as a Python float means its shortest repr.
             value = value.xreplace({f: sympy.Rational(str(f)) for f in value.atoms(sympy.Float)})
+        _check_bits(value, where)
         return _real_algebraic(value, where)
     if hasattr(value, "item") and callable(value.item):  # numpy scalar
         return to_exact(value.item(), symbols, where=where, functions=functions)
     raise InputError(f"{where}: expected a number or a formula, got {type(value).__name__}")
+
+
+def _check_bits(value, where: str) -> None:
+    """An exact number given as a Python or SymPy object must fit the ``number_bits`` bound."""
+    size = number_bits(value) if isinstance(value, sympy.Basic) else bounds.bits_of(value)
+    bounds.check("number_bits", size, f"{where}: bits of a number")
 
 
 def _real_algebraic(value: sympy.Expr, where: str) -> sympy.Expr:

@@ -233,38 +233,69 @@ def limit_blocks(rec: Recurrence, top: Topology, models: Sequence[int]) -> dict:
 
     # Blocks of components nothing downstream reads: only the diagonal
     # model blocks of S_cc are ever used (for the limits themselves).
-    feeds = {c: any(c in preds[d] for d in order if d != c) for c in order}
-    for bi, b in enumerate(order):
-        for a in order[: bi + 1]:
-            if not (upstream[a] & upstream[b]):
-                continue  # independent noise: exactly zero
-            wanted = None
-            if not feeds[a] and not feeds[b]:
-                if a != b:
-                    continue  # a cross block between two sinks is never read
-                wanted = {(i * p + x, i * p + y) for i in range(len(comps[a])) for x in range(p) for y in range(p)}
-            Xa, Xb = coords[a], coords[b]
-            cross = sympy.zeros(len(Xa), len(Xb))
-            for a2 in preds[a]:
-                for b2 in preds[b]:
-                    if (a2, b2) == (a, b):
-                        continue
-                    S = get(a2, b2)
-                    if S is None:
-                        continue
-                    cross += A.extract(Xa, coords[a2]) * S * A.extract(Xb, coords[b2]).T
-            noise = rec.block_diagonal([rec.noise[k] for k in comps[a]]) if a == b else None
-            Aaa, Abb = A.extract(Xa, Xa), A.extract(Xb, Xb)
-            rules = {}
-            if a == b and not rec.is_kronecker:
-                rules = {i: rec.diagonal_rules[k] for i, k in enumerate(comps[a])
-                         if rec.diagonal_rules[k] is not None}
-            if rules:
-                blocks[(a, b)] = _stein_with_rules(Aaa, cross, noise, rules, Xa, coords, get)
-            else:
-                blocks[(a, b)] = solve_stein(Aaa, Abb, cross if noise is None else cross + noise,
-                                             symmetric=(a == b), wanted=wanted)
+    fed = {q for d in order for q in preds[d] if q != d}
+    feeds = {c: c in fed for c in order}
+    # Diagonal rules (non-Kronecker families) read S through C_k, not A: every component counts as feeding itself.
+    self_feeding = (lambda c: _has_self_block(A, coords[c])) if rec.is_kronecker else (lambda c: True)
+    for a, b in _needed_pairs(order, preds, upstream, self_feeding):
+        wanted = None
+        if not feeds[a] and not feeds[b]:
+            if a != b:
+                continue  # a cross block between two sinks is never read
+            wanted = {(i * p + x, i * p + y) for i in range(len(comps[a])) for x in range(p) for y in range(p)}
+        Xa, Xb = coords[a], coords[b]
+        cross = sympy.zeros(len(Xa), len(Xb))
+        for a2 in preds[a]:
+            for b2 in preds[b]:
+                if (a2, b2) == (a, b):
+                    continue
+                S = get(a2, b2)
+                if S is None:
+                    continue
+                cross += A.extract(Xa, coords[a2]) * S * A.extract(Xb, coords[b2]).T
+        noise = rec.block_diagonal([rec.noise[k] for k in comps[a]]) if a == b else None
+        Aaa, Abb = A.extract(Xa, Xa), A.extract(Xb, Xb)
+        rules = {}
+        if a == b and not rec.is_kronecker:
+            rules = {i: rec.diagonal_rules[k] for i, k in enumerate(comps[a])
+                     if rec.diagonal_rules[k] is not None}
+        if rules:
+            blocks[(a, b)] = _stein_with_rules(Aaa, cross, noise, rules, Xa, coords, get)
+        else:
+            blocks[(a, b)] = solve_stein(Aaa, Abb, cross if noise is None else cross + noise,
+                                         symmetric=(a == b), wanted=wanted)
     return blocks
+
+
+def _has_self_block(A, coords) -> bool:
+    """Whether a component propagates into itself (``A_cc ≠ 0``: a cycle or a self-loop)."""
+    return any(A[x, y] != 0 for x in coords for y in coords)
+
+
+def _needed_pairs(order, preds, upstream, self_feeding) -> list[tuple[int, int]]:
+    """The blocks ``(a, b)``, ``a ≤ b``, the diagonal blocks depend on, in an order that solves them.
+
+    ``S_ab = A_aa S_ab A_bbᵀ + Σ A_aa' S_a'b' A_bb'ᵀ`` over the sources
+    ``a'`` of ``a`` and ``b'`` of ``b`` (themselves included only when they
+    feed themselves): the pairs reachable from the diagonal pairs ``(c, c)``.
+    A chain needs only its diagonal; pairs with no common upstream component
+    are exactly zero and are neither solved nor followed.
+    """
+    feeding = {c: self_feeding(c) for c in order}
+    sources = {c: [q for q in preds[c] if q != c or feeding[c]] for c in order}
+    needed: set[tuple[int, int]] = set()
+    stack = [(c, c) for c in order]
+    while stack:
+        a, b = stack.pop()
+        if (a, b) in needed or not (upstream[a] & upstream[b]):
+            continue
+        needed.add((a, b))
+        for a2 in sources[a]:
+            for b2 in sources[b]:
+                pair = (min(a2, b2), max(a2, b2))
+                if pair != (a, b) and pair not in needed:
+                    stack.append(pair)
+    return sorted(needed, key=lambda pair: (pair[1], pair[0]))
 
 
 def _stein_with_rules(A, cross, noise, rules, Xa, coords, get) -> sympy.Matrix:

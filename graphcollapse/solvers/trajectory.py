@@ -31,19 +31,22 @@ Examples
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Iterator, Sequence
 
 import numpy as np
 import sympy
 from sympy.polys.matrices import DomainMatrix
 
-from graphcollapse.errors import InputError, guarded
+import graphcollapse.bounds as bounds
+from graphcollapse.errors import GraphCollapseError, InputError, InternalError, ResourceLimitError, guarded
 from graphcollapse.operator.moments import MomentRecursion, dense_system, iterate
 from graphcollapse.operator.recurrence import Recurrence
 from graphcollapse.linalg.domain import to_domain_matrix
+from graphcollapse.numbers.domain import NumberDomain
 from graphcollapse.numbers.forms import tidy
 
-__all__ = ["trajectory", "closed_form", "T_SYMBOL", "CLOSED_FORM_MAX_DIMENSION"]
+__all__ = ["trajectory", "iter_trajectory", "closed_form", "element_bits", "T_SYMBOL", "CLOSED_FORM_MAX_DIMENSION",
+           "PROBE"]
 
 #: The generation symbol used in closed forms.
 T_SYMBOL = sympy.Symbol("t", integer=True, nonnegative=True)
@@ -56,47 +59,167 @@ def trajectory(rec: MomentRecursion, generations: int, name: str = "error") -> t
     """Observable ``name`` (default ``E_k``) for ``t = 0 … generations``: a tuple of per-generation tuples.
 
     Exact for exact graphs, float for float graphs.  Only the unknowns the
-    observables depend on are iterated.
+    observables depend on are iterated; bounded as :func:`iter_trajectory` says.
     """
-    if generations < 0:
-        raise InputError(f"generations must be non-negative, got {generations}")
+    return tuple(iter_trajectory(rec, generations, name))
+
+
+@guarded
+def iter_trajectory(rec: MomentRecursion, generations: int, name: str = "error") -> Iterator[tuple]:
+    """Observable ``name`` (default ``E_k``) one generation at a time, ``t = 0 … generations`` (streams long runs).
+
+    Bounds (:mod:`graphcollapse.bounds`), checked before the first value:
+    ``generations``, ``trajectory_values`` (``(T + 1) K``), for symbolic
+    recursions ``symbolic_generations``, and ``state_values`` (the entries
+    of ``S`` the iteration holds).  Exact values grow with ``t`` (their
+    denominators multiply): after the first :data:`PROBE` generations the
+    growth is extrapolated to ``T`` and checked against ``exact_bits`` (one
+    value) and ``trajectory_bits`` (all values), so a run that would exceed
+    them is refused before anything is printed; the same bounds are checked
+    again as the values really grow.
+
+    Raises
+    ------
+    InputError
+        For a negative or non-integer ``generations``.
+    ResourceLimitError
+        When a bound is exceeded (the message names it and how to raise it).
+    """
+    T = _generations(generations)
+    limits = bounds.current()
+    bounds.check("trajectory_values", (T + 1) * rec.K, f"trajectory to T = {T}: values (T + 1) K")
     if not rec.exact:
         if not isinstance(rec, Recurrence):
-            return iterate(rec, generations, name)
-        S = np.asarray(rec.initial_state(), dtype=float)
-        out = [rec.errors(S)]
-        for _ in range(generations):
-            S = np.asarray(rec.step(S))
-            out.append(rec.errors(S))
-        return tuple(out)
-    rows, noise, initial, forms = _system(rec, name)
+            return _guarded_rows(iter(iterate(rec, T, name)))
+        bounds.check("state_values", (rec.K * rec.p) ** 2, "trajectory: entries of the state S")
+        return _guarded_rows(_float_rows(rec, T))
+    symbols = getattr(rec, "symbols", ())
+    if symbols:
+        bounds.check("symbolic_generations", T, f"symbolic trajectory: T (symbols {', '.join(map(str, symbols))})")
+    return _guarded_rows(_exact_rows(rec, T, limits, name))
+
+
+def _generations(generations) -> int:
+    if isinstance(generations, bool) or not isinstance(generations, (int, np.integer)):
+        raise InputError(f"generations must be an integer, got {generations!r}")
+    if generations < 0:
+        raise InputError(f"generations must be non-negative, got {generations}")
+    bounds.check("generations", int(generations), "generations T")
+    return int(generations)
+
+
+def _float_rows(rec: Recurrence, T: int) -> Iterator[tuple]:
+    S = np.asarray(rec.initial_state(), dtype=float)
+    yield rec.errors(S)
+    for _ in range(T):
+        S = np.asarray(rec.step(S))
+        yield rec.errors(S)
+
+
+def _guarded_rows(rows: Iterator[tuple]) -> Iterator[tuple]:
+    """The rows, with only graphcollapse errors escaping (as :func:`guarded` does for calls)."""
+    try:
+        yield from rows
+    except GraphCollapseError:
+        raise
+    except (MemoryError, RecursionError) as err:
+        raise ResourceLimitError(f"trajectory: {type(err).__name__}: the run is too large for this machine") \
+            from err
+    except Exception as err:  # noqa: BLE001 - the same contract as guarded()
+        raise InternalError(f"trajectory: {type(err).__name__}: {err} (a bug in graphcollapse; please report it)") \
+            from err
+
+
+#: Generations computed before the growth of exact values is extrapolated to ``T``.
+PROBE = 32
+
+
+def _exact_rows(rec: MomentRecursion, T: int, limits, name: str = "error") -> Iterator[tuple]:
+    """The exact iteration on the unknowns the observables depend on, in a sparse ``DomainMatrix``."""
+    unknowns = rec.closure_of_models(range(rec.K), name)
+    bounds.check("state_values", len(unknowns), "trajectory: entries of the state S the observables depend on")
+    rows, noise, initial, forms = _system(rec, name, unknowns)
     size = len(rows)
-    L_sym = sympy.SparseMatrix(size, size, {(u, v): c for u, row in enumerate(rows) for v, c in row.items()})
-    F_sym = sympy.SparseMatrix(rec.K, size, {(k, u): w for k, form in enumerate(forms) for u, w in form.items()})
-    joint = sympy.Matrix.hstack(sympy.Matrix(L_sym), sympy.Matrix(noise), sympy.Matrix(initial))
+    keep = range(size)
+    local = {u: u for u in keep}
+    forms = dict(enumerate(forms))
+    values = [c for u in keep for c in rows[u].values()] + [noise[u] for u in keep] + [initial[u] for u in keep] \
+        + [w for form in forms.values() for w in form.values()]
     # One exact field for every entry (weights, noise, generation 0): QQ, QQ<θ> or their fraction field.
-    dm, numbers = to_domain_matrix(sympy.Matrix.vstack(joint, sympy.Matrix(F_sym).row_join(sympy.zeros(rec.K, 2))))
-    dm = dm.to_sparse()
-    L = dm[:size, :size]
-    d = dm[:size, size:size + 1]
-    x = dm[:size, size + 1:size + 2]
-    F = dm[size:, :size]
-    out = []
-    for t in range(generations + 1):
+    numbers = NumberDomain.from_expressions([v for v in values if v != 0])
+    field = numbers.field
+
+    def sparse(entries: dict, shape) -> DomainMatrix:
+        out: dict = {}
+        for (i, j), v in entries.items():
+            if v != 0:
+                out.setdefault(i, {})[j] = numbers.convert(v)
+        return DomainMatrix(out, shape, field)
+
+    L = sparse({(local[u], local[v]): c for u in keep for v, c in rows[u].items()}, (size, size))
+    d = sparse({(local[u], 0): noise[u] for u in keep}, (size, 1))
+    x = sparse({(local[u], 0): initial[u] for u in keep}, (size, 1))
+    F = sparse({(k, local[u]): w for k, form in forms.items() for u, w in form.items()}, (rec.K, size))
+    total_bits, sizes, buffered = 0, [], []
+    for t in range(T + 1):
         if t:
             x = L * x + d
-        values = (F * x).to_list()
-        out.append(tuple(_tidy(numbers.to_sympy(row[0])) for row in values))
-    return tuple(out)
+        entries = [row[0] for row in (F * x).to_list()]
+        largest = max((element_bits(e) for e in entries), default=0)
+        total_bits += largest * rec.K
+        bounds.check("exact_bits", largest, f"trajectory: bits of an exact value at t = {t}")
+        bounds.check("trajectory_bits", total_bits, f"trajectory: bits of the exact values up to t = {t}")
+        row = tuple(_tidy(numbers.to_sympy(e)) for e in entries)
+        if t > PROBE or T <= PROBE:
+            yield row
+            continue
+        sizes.append(largest)
+        buffered.append(row)
+        if t == PROBE:
+            _extrapolate(sizes, T, rec.K)
+            yield from buffered
+            buffered = []
+    yield from buffered
+
+
+def _extrapolate(sizes: list[int], T: int, K: int) -> None:
+    """Refuse, before any output, a run whose exact values would outgrow the bounds by ``T``."""
+    half = len(sizes) // 2
+    slope = max(0.0, (sizes[-1] - sizes[half]) / (len(sizes) - 1 - half))
+    final = sizes[-1] + slope * (T - (len(sizes) - 1))
+    total = K * (T + 1) * (sizes[0] + final) / 2
+    bounds.check("exact_bits", int(final), f"trajectory to T = {T}: bits of E_k(T)", qualifier="about ")
+    bounds.check("trajectory_bits", int(total), f"trajectory to T = {T}: bits of all exact values",
+                 qualifier="about ")
+
+
+def element_bits(element) -> int:
+    """Size in bits of an exact field element: rationals, number-field and rational-function elements.
+
+    Examples
+    --------
+    >>> element_bits(sympy.QQ(3, 1024))
+    11
+    """
+    if hasattr(element, "numerator"):                     # a rational (flint, gmpy2 or Python)
+        return bounds.bits_of(element)
+    if hasattr(element, "numer") and hasattr(element, "denom"):   # a rational function: two polynomials
+        return element_bits(element.numer) + element_bits(element.denom)
+    if isinstance(element, dict):                         # a polynomial: its terms
+        return sum(element_bits(c) + sum(int(e).bit_length() for e in monomial) + 1
+                   for monomial, c in element.items())
+    if hasattr(element, "to_list"):                       # a number-field element: its coordinates
+        return sum(element_bits(c) for c in element.to_list())
+    return int(element).bit_length()
 
 
 def _tidy(value):
     return tidy(value) if value.free_symbols else value
 
 
-def _system(rec: MomentRecursion, name: str = "error"):
+def _system(rec: MomentRecursion, name: str = "error", unknowns=None):
     """``(rows, b, x₀, forms)`` over the positions of every unknown the observables depend on."""
-    unknowns = rec.closure_of_models(range(rec.K), name)
+    unknowns = rec.closure_of_models(range(rec.K), name) if unknowns is None else unknowns
     rows, constant, initial, position = dense_system(rec, unknowns)
     forms = [{position[u]: w for u, w in rec.observable(k, name).items()} for k in range(rec.K)]
     return rows, constant, initial, forms

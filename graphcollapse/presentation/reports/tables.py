@@ -27,11 +27,12 @@ B\_2 & -- \\
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from itertools import islice
+from typing import Any, Iterable, Iterator, Sequence
 
 import sympy
 
-__all__ = ["render_table", "latex_text", "cell_text"]
+__all__ = ["render_table", "stream_table", "latex_text", "cell_text"]
 
 _LATEX_SPECIAL = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
                   "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
@@ -80,3 +81,37 @@ def render_table(header: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str)
         lines += [r"\hline", r"\end{tabular}"]
         return "\n".join(lines)
     raise ValueError(f"unknown table format {fmt!r}")
+
+
+def stream_table(header: Sequence[str], rows: Iterable[Sequence[Any]], fmt: str, *, chunk: int = 64) -> Iterator[str]:
+    r""":func:`render_table` line by line, reading ``rows`` lazily (long trajectories never sit in memory).
+
+    Text columns take their widths from the first ``chunk`` rows (a table of
+    at most ``chunk`` rows reads exactly as :func:`render_table` writes it);
+    a later, wider cell pushes its row to the right instead of being cut.
+
+    Examples
+    --------
+    >>> print("\n".join(stream_table(["t", "A"], iter([[0, 1], [1, sympy.Rational(1, 2)]]), "text")))
+    t  A
+    -  ---
+    0  1
+    1  1/2
+    """
+    rows = iter(rows)
+    if fmt != "text":
+        lines = render_table(header, [], fmt).split("\n")
+        tail = lines[-2:] if fmt == "latex" else []
+        yield from lines[:len(lines) - len(tail)]
+        for row in rows:
+            yield render_table(header, [row], fmt).split("\n")[len(lines) - len(tail)]
+        yield from tail
+        return
+    first = [[cell_text(c) for c in row] for row in islice(rows, chunk)]
+    widths = [max(len(str(cell)) for cell in column) for column in zip(header, *first)]
+    yield "  ".join(str(cell).ljust(w) for cell, w in zip(header, widths)).rstrip()
+    yield "  ".join("-" * w for w in widths)
+    for row in first:
+        yield "  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip()
+    for row in rows:
+        yield "  ".join(cell_text(c).ljust(w) for c, w in zip(row, widths)).rstrip()

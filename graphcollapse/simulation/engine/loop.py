@@ -31,7 +31,8 @@ from graphcollapse.errors import InputError, guarded
 from graphcollapse.graph import InteractionGraph
 from graphcollapse.simulation.kernels import gaussian_mean, general_m, linear_regression, m_estimators  # noqa: F401  (register the kernels)
 from graphcollapse.simulation.kernels.base import Kernel, kernel_for
-from graphcollapse.simulation.engine.plan import Layout, make_plan
+from graphcollapse.simulation.engine.budget import check_seed, count as _count, preflight
+from graphcollapse.simulation.engine.plan import Layout
 from graphcollapse.simulation.engine.dynamics import DynamicRun  # dynamics (issue 13)
 from graphcollapse.graph.dynamics import has_dynamics
 from graphcollapse.simulation.engine.result import SimulationResult
@@ -97,12 +98,21 @@ def simulate(graph: InteractionGraph, generations: int, replications: int, seed=
     InputError
         For symbolic graphs, fractional sample counts, families without a
         sampler, OLS fits on fewer than ``d + 2`` samples, bad arguments.
+    ResourceLimitError
+        For a run beyond the bounds of :mod:`graphcollapse.bounds`, checked
+        before it starts (:func:`~graphcollapse.simulation.engine.budget.preflight`):
+        ``T``, ``R``, the recorded errors, samples per fit, the memory of one
+        block, the random draws (raise them with ``raised_bounds``).
     """
     generations, replications = _count(generations, "generations", 0), _count(replications, "replications", 1)
     if method not in METHODS:
         raise InputError(f'method must be "samples" or "sufficient", not {method!r}')
     workers = min(8, os.cpu_count() or 1) if workers is None else _count(workers, "workers", 1)
-    plan = make_plan(graph)
+    if chunk_size is not None:
+        _count(chunk_size, "chunk_size", 1)
+    check_seed(seed)
+    # Every bound (T, R, memory, work) is checked before any array is allocated.
+    plan = preflight(graph, generations, replications, method).plan
     kernel = kernel_for(plan)
     # dynamics (issue 13): schedules, random modes and memory run their own generation loop
     dynamic = DynamicRun(graph, plan, kernel) if has_dynamics(graph) else None
@@ -169,12 +179,6 @@ def _generation(kernel: Kernel, streams: BlockStreams, theta, layout: Layout, me
         sources = theta[:, np.maximum(layout.source, 0)]
         sources[:, layout.is_real] = kernel.truth
     return kernel.generation(streams, sources, layout, method, pooled)
-
-
-def _count(value, name: str, least: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < least:
-        raise InputError(f"{name} must be an integer >= {least}, got {value!r}")
-    return int(value)
 
 
 def _blocks_per_chunk(kernel: Kernel, method: str, chunk_size, blocks: int, workers: int) -> int:

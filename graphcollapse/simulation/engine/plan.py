@@ -23,12 +23,14 @@ Examples
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
 import sympy
 
+import graphcollapse.bounds as bounds
 from graphcollapse.errors import InputError
 from graphcollapse.estimators import Estimator, estimator_for
 from graphcollapse.graph import InteractionGraph
@@ -131,10 +133,19 @@ def as_float(value, where: str) -> float:
     if isinstance(value, sympy.Basic) and value.free_symbols:
         names = ", ".join(sorted(s.name for s in value.free_symbols))
         raise InputError(f"{where} depends on the symbols {names}: substitute numbers before simulating")
-    return float(value)
+    try:
+        number = float(value)
+    except OverflowError:
+        number = math.inf
+    if not math.isfinite(number):
+        raise InputError(f"{where} is too large for the simulator's floating-point arithmetic")
+    return number
 
 
 def _as_count(value, where: str) -> int:
+    if isinstance(value, sympy.Basic) and value.is_number and value.is_finite:
+        # Bounded before the float conversion: n = 10**400 would overflow it.
+        bounds.check("sample_count", abs(sympy.floor(value)), where)
     number = as_float(value, where)
     rounded = round(number)
     if abs(number - rounded) > 1e-9 * max(1.0, abs(number)) or rounded < 0:

@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from graphcollapse.errors import InputError
 from graphcollapse.simulation.kernels.base import Kernel
 from graphcollapse.simulation.engine.plan import as_float
 
@@ -47,14 +46,6 @@ def true_parameter(plan) -> np.ndarray:
     parsed = plan.estimator.parameters
     return np.array([as_float(parsed["theta"][q], f"estimator {plan.family!r} theta {q.name}")
                      for q in parsed["params"]], dtype=float)
-
-
-def _check_range(kernel, lo=0.0, hi=np.inf):
-    """The true parameter must lie in the open interval ``(lo, hi)``."""
-    theta = kernel.truth
-    bad = (theta <= lo) | (theta >= hi)
-    if bad.any():
-        raise InputError(f"estimator {kernel.name!r}: true parameter {theta[bad][0]:g} is outside its range")
 
 
 class _Counting(Kernel):
@@ -70,7 +61,6 @@ class PoissonKernel(_Counting):
     def __init__(self, plan):
         super().__init__(plan)
         self.truth = true_parameter(plan)
-        _check_range(self)
 
     def sample_piece(self, streams, theta, noise, m):
         return (streams.poisson(theta, (theta.shape[1], m)).sum(axis=2)[..., None].astype(float),)
@@ -85,7 +75,6 @@ class BernoulliKernel(_Counting):
     def __init__(self, plan):
         super().__init__(plan)
         self.truth = true_parameter(plan)
-        _check_range(self, 0.0, 1.0)
 
     def sample_piece(self, streams, theta, noise, m):
         hits = streams.uniform((theta.shape[1], m)) < theta
@@ -103,7 +92,6 @@ class ExponentialKernel(Kernel):
     def __init__(self, plan):
         super().__init__(plan)
         self.truth = true_parameter(plan)
-        _check_range(self)
 
     def sample_piece(self, streams, theta, noise, m):
         return ((streams.exponential((theta.shape[1], m)) / theta).sum(axis=2)[..., None],)
@@ -121,8 +109,6 @@ class GaussianKernel(Kernel):
     def __init__(self, plan):
         super().__init__(plan)
         self.truth = true_parameter(plan)
-        if self.truth[1] <= 0:
-            raise InputError(f"estimator {self.name!r}: the variance must be positive")
 
     def _variance(self, theta):
         return theta[..., 1:2]

@@ -137,3 +137,14 @@ def test_mpmath_limits_near_the_boundary():
     value = gc.limits(rec, arithmetic="mpmath", dps=60)[0]
     with mpmath.workdps(60):
         assert abs(value / (mpmath.mpf(exact.p) / exact.q) - 1) < mpmath.mpf(10) ** -40
+
+
+def test_solvers_take_a_graph_or_its_recursion():
+    g = gc.from_dict({"models": [{"id": "A", "n": 10, "real": "1/2"}, {"id": "B", "n": 10}],
+                      "edges": [{"from": "A", "to": "A", "weight": "1/2"}, {"from": "A", "to": "B", "weight": 1}]})
+    rec = gc.recurrence(g)
+    assert tuple(gc.limits(g)) == tuple(gc.limits(rec)) == (sympy.Rational(2, 15), sympy.Rational(7, 30))  # B = L_A + 1/10
+    assert gc.stability(g).bounded.tolist() == [True, True]
+    assert gc.trajectory(g, 2) == gc.trajectory(rec, 2)
+    with pytest.raises(gc.InputError, match="limits takes an InteractionGraph"):
+        gc.limits("graph.json")

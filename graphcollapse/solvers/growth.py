@@ -47,6 +47,7 @@ from graphcollapse.operator.recurrence import Recurrence, rows_to_matrix
 from graphcollapse.solvers.results import GrowthRates
 from graphcollapse.topology import Topology
 from graphcollapse.numbers.forms import tidy
+from graphcollapse.solvers.inputs import recursion_of
 
 __all__ = ["growth_rates", "cesaro_slopes", "cyclic_classes", "phase_absorption", "NotSemisimpleError"]
 
@@ -153,6 +154,7 @@ def growth_rates(rec: Recurrence, *, topology: Topology | None = None) -> tuple:
     """
     if not (rec.is_kronecker and rec.is_identity_propagation):
         raise InputError("growth_rates needs M = I and the Kronecker form; use cesaro_slopes")
+    rec = recursion_of(rec, "growth_rates", general=False)
     top = topology or Topology.of(rec.graph)
     K = rec.K
     exact = rec.exact
@@ -201,6 +203,7 @@ def cesaro_slopes(rec: Recurrence, models: Sequence[int]) -> dict[int, sympy.Exp
     """
     from graphcollapse.linalg.domain import determinant, nullspace, solve
 
+    rec = recursion_of(rec, "cesaro_slopes", general=False)
     index, rows, noise, _ = rec.vech_system(models)
     size = len(index)
     L = rows_to_matrix(rows, size)

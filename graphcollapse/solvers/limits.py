@@ -42,6 +42,7 @@ from graphcollapse.solvers.results import Limits
 from graphcollapse.topology import Topology
 from graphcollapse.numbers.domain import canonical
 from graphcollapse.numbers.forms import tidy
+from graphcollapse.solvers.inputs import recursion_of
 
 __all__ = ["DIAGONAL_CLOSURE_MAX", "limits", "limit_covariance"]
 
@@ -83,6 +84,7 @@ def limits(rec: Recurrence, *, topology: Topology | None = None, bounded: Sequen
         ``‖S − 𝓛(S) − D‖_F / ‖S‖_F`` of the limit equation on the bounded
         models, computed from the solution (with the sparse operator).
     """
+    rec = recursion_of(rec, "limits", general=False)
     top = topology or Topology.of(rec.graph)
     if arithmetic == "mpmath":
         values = _mpmath_limits(rec, top, bounded, dps)

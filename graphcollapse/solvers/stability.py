@@ -37,6 +37,7 @@ import sympy
 from graphcollapse.errors import InputError, guarded
 from graphcollapse.operator.recurrence import Recurrence, rows_to_matrix
 from graphcollapse.topology import Topology
+from graphcollapse.solvers.inputs import recursion_of
 
 __all__ = ["Stability", "stability", "general_stability", "component_operator"]
 
@@ -131,6 +132,7 @@ def stability(rec: Recurrence, topology: Topology | None = None) -> Stability:
     already have radius ≥ 1; for the Kronecker form it is at most the larger
     ``ρ(W_cc ⊗ M)²``.  So the diagonal pairs decide.
     """
+    rec = recursion_of(rec, "stability", general=False)
     top = topology or Topology.of(rec.graph)
     collapse_topo = top.collapsing
     topological = ~collapse_topo

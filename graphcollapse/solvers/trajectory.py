@@ -44,6 +44,7 @@ from graphcollapse.operator.recurrence import Recurrence
 from graphcollapse.linalg.domain import to_domain_matrix
 from graphcollapse.numbers.domain import NumberDomain
 from graphcollapse.numbers.forms import tidy
+from graphcollapse.solvers.inputs import recursion_of
 
 __all__ = ["trajectory", "iter_trajectory", "closed_form", "element_bits", "T_SYMBOL", "CLOSED_FORM_MAX_DIMENSION",
            "PROBE"]
@@ -85,6 +86,7 @@ def iter_trajectory(rec: MomentRecursion, generations: int, name: str = "error")
     ResourceLimitError
         When a bound is exceeded (the message names it and how to raise it).
     """
+    rec = recursion_of(rec, "trajectory")
     T = _generations(generations)
     limits = bounds.current()
     bounds.check("trajectory_values", (T + 1) * rec.K, f"trajectory to T = {T}: values (T + 1) K")
@@ -310,6 +312,7 @@ def closed_form(rec: MomentRecursion, models: Sequence[int] | None = None, name:
         For float graphs, or when the recursion a model depends on has more
         than :data:`CLOSED_FORM_MAX_DIMENSION` entries.
     """
+    rec = recursion_of(rec, "closed_form")
     if not rec.exact:
         raise InputError("closed forms need an exact graph")
     rows, noise, initial, forms = _system(rec, name)

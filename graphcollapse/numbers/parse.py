@@ -27,6 +27,7 @@ from __future__ import annotations
 import ast
 import keyword
 import math
+import re
 from decimal import Decimal
 from fractions import Fraction
 from numbers import Integral
@@ -36,7 +37,8 @@ import sympy
 
 from graphcollapse.errors import InputError
 
-__all__ = ["parse_expression", "to_exact", "check_name", "RESERVED_NAMES", "MAX_EXPRESSION_LENGTH", "MAX_EXPONENT"]
+__all__ = ["parse_expression", "to_exact", "check_name", "RESERVED_NAMES", "RESERVED_PATTERN", "MAX_EXPRESSION_LENGTH",
+           "MAX_EXPONENT"]
 
 #: Longest string the parser accepts (a guard against pathological input).
 MAX_EXPRESSION_LENGTH = 2000
@@ -50,6 +52,8 @@ _BASE_FUNCTIONS: dict[str, Callable[..., sympy.Expr]] = {"sqrt": sympy.sqrt}
 #: written out by the toolkit would read back as a constant or a function, and
 #: the names the toolkit writes itself (``t`` the generation, ``z``, ``K``).
 RESERVED_NAMES = frozenset(name for name in dir(sympy) if not name.startswith("_")) | {"t", "z", "K", "oo"}
+#: Names of eigenvalues given as roots in closed forms (``lambda_1``, ``lambda_2``, ...): reserved too.
+RESERVED_PATTERN = re.compile(r"lambda_[0-9]+")
 
 
 def check_name(name: object, what: str) -> str:
@@ -68,6 +72,9 @@ def check_name(name: object, what: str) -> str:
         name = name.name
     if not isinstance(name, str) or not name.isidentifier() or keyword.iskeyword(name) or len(name) > 64:
         raise InputError(f"{what} {_shown(name)}: not a valid name (letters, digits and _, not a Python keyword)")
+    if RESERVED_PATTERN.fullmatch(name):
+        raise InputError(f"{what} {name!r}: reserved name (the toolkit names eigenvalues lambda_1, lambda_2, ...), "
+                         "choose another")
     if name in RESERVED_NAMES:
         meaning = getattr(sympy, name, None)
         shown = f"SymPy reads it as {meaning}" if meaning is not None and not callable(meaning) else \
@@ -97,6 +104,7 @@ def parse_expression(
     *,
     where: str,
     functions: Mapping[str, Callable[..., sympy.Expr]] | None = None,
+    max_length: int | None = MAX_EXPRESSION_LENGTH,
 ) -> sympy.Expr:
     """Parse ``text`` into a SymPy expression without evaluating any code.
 
@@ -111,6 +119,9 @@ def parse_expression(
         (``"edge A->B weight"``).
     functions : mapping, optional
         Extra whitelisted functions (name to trusted SymPy callable).
+    max_length : int or None
+        Longest text accepted (``None``: no limit, for reading back formulas
+        the toolkit wrote itself).
 
     Returns
     -------
@@ -129,8 +140,8 @@ def parse_expression(
     """
     if not isinstance(text, str):
         raise InputError(f"{where}: expected a string, got {type(text).__name__}")
-    if len(text) > MAX_EXPRESSION_LENGTH:
-        raise InputError(f"{where}: expression longer than {MAX_EXPRESSION_LENGTH} characters")
+    if max_length is not None and len(text) > max_length:
+        raise InputError(f"{where}: expression longer than {max_length} characters")
     allowed = dict(_BASE_FUNCTIONS)
     if functions:
         allowed.update(functions)

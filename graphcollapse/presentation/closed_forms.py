@@ -1,0 +1,303 @@
+r"""Closed forms in ``t`` as structured terms: coefficient, base, power of ``t``.
+
+:func:`graphcollapse.solvers.trajectory.closed_form` gives ``E_k(t)`` as a
+SymPy expression: polynomials in ``t`` times ``λ**t``, ``KroneckerDelta``
+terms for the first generations, and ``RootSum`` over the roots of
+irreducible factors (with SymPy dummies such as ``_a``, ``_w`` inside).
+:func:`~graphcollapse.presentation.decompose.closed_form_terms` rewrites it as a sum of terms
+
+    coefficient · t^p · base^t          (or, with ``only_at = j``, only at ``t = j``)
+
+where ``base`` is an exact rational function of the symbols, or an
+**eigenvalue named once**: ``lambda_1``, a root of an irreducible minimal
+polynomial ``Q_1``, and the term is summed over every root of ``Q_1``, its
+coefficient a polynomial in ``lambda_1`` of degree below ``deg Q_1``
+(reduced modulo ``Q_1``).  A quadratic ``Q_1`` with real roots on the
+whole valid region is also written with radicals.  The names ``lambda_1``,
+``lambda_2``, … are reserved (no symbol of a graph may take them), so they
+never clash with a user's symbol.
+
+The terms come from :func:`graphcollapse.presentation.decompose.closed_form_terms`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import sympy
+
+from graphcollapse.numbers.regions import decide
+from graphcollapse.presentation.canonical import canonical_form
+from graphcollapse.presentation.printing import symbol_latex
+
+__all__ = ["Eigenvalue", "Term", "ClosedForm", "EigenvalueNames", "ROOT_PREFIX"]
+
+#: Reserved prefix of the names of eigenvalues given as roots (``lambda_1``, ``lambda_2``, ...).
+ROOT_PREFIX = "lambda_"
+
+
+@dataclass(frozen=True)
+class Eigenvalue:
+    """A root of an irreducible polynomial, named once: ``polynomial(symbol) = 0``.
+
+    ``radicals`` holds ``(text, latex)`` of every root when they are real and
+    readable (quadratics with a positive discriminant on the region), else ``None``.
+    """
+
+    symbol: sympy.Symbol
+    polynomial: sympy.Expr
+    radicals: tuple | None = None
+
+    @property
+    def name(self) -> str:
+        return self.symbol.name
+
+    @property
+    def degree(self) -> int:
+        return int(sympy.degree(self.polynomial, self.symbol))
+
+    def polynomial_text(self) -> str:
+        return _in_powers(self.coefficients(), self.symbol, latex=False)
+
+    def polynomial_latex(self) -> str:
+        return _in_powers(self.coefficients(), self.symbol, latex=True)
+
+    def coefficients(self) -> list:
+        return list(reversed(sympy.Poly(self.polynomial, self.symbol).all_coeffs()))
+
+    def to_dict(self) -> dict:
+        return {"minimal_polynomial": self.polynomial_text(), "minimal_polynomial_latex": self.polynomial_latex(),
+                "variable": self.name, "degree": self.degree,
+                "radicals": None if self.radicals is None else [text for text, _ in self.radicals],
+                "radicals_latex": None if self.radicals is None else [latex for _, latex in self.radicals]}
+
+
+class EigenvalueNames:
+    """Names ``lambda_1, lambda_2, …`` for the minimal polynomials met in one report (each named once)."""
+
+    def __init__(self, region=None):
+        self.region = region
+        self.by_polynomial: dict = {}
+
+    def name(self, polynomial_in_w: sympy.Poly) -> Eigenvalue:
+        """The eigenvalue ``1/w`` for a root ``w`` of ``polynomial_in_w`` (the reversed polynomial)."""
+        w = polynomial_in_w.gen
+        d = polynomial_in_w.degree()
+        probe = sympy.Dummy("x")
+        reversed_poly = sympy.expand(polynomial_in_w.as_expr().xreplace({w: 1 / probe}) * probe**d)
+        numerator = sympy.fraction(sympy.cancel(reversed_poly))[0]
+        key = _primitive_in(numerator, probe)
+        for known_key, eigenvalue in self.by_polynomial.items():
+            if sympy.expand(known_key - key) == 0:
+                return eigenvalue
+        symbol = sympy.Symbol(f"{ROOT_PREFIX}{len(self.by_polynomial) + 1}")
+        polynomial = key.xreplace({probe: symbol})
+        eigenvalue = Eigenvalue(symbol, polynomial, _radicals(polynomial, symbol, self.region))
+        self.by_polynomial[key] = eigenvalue
+        return eigenvalue
+
+
+def _primitive_in(poly: sympy.Expr, x: sympy.Symbol) -> sympy.Expr:
+    """``poly`` with integer coefficients (over the symbols), coprime, leading coefficient positive."""
+    p = sympy.Poly(poly, x)
+    coefficients = [sympy.cancel(c) for c in p.all_coeffs()]
+    denominators = sympy.lcm_list([sympy.fraction(c)[1] for c in coefficients])
+    scaled = [sympy.expand(c * denominators) for c in coefficients]
+    common = sympy.gcd_list(scaled)
+    scaled = [sympy.cancel(c / common) for c in scaled]
+    lead = scaled[0]
+    if lead.could_extract_minus_sign() or (lead.is_Number and lead < 0):
+        scaled = [-c for c in scaled]
+    return sympy.expand(sum(c * x**(len(scaled) - 1 - i) for i, c in enumerate(scaled)))
+
+
+def _radicals(polynomial: sympy.Expr, x: sympy.Symbol, region) -> tuple | None:
+    """The two roots of a quadratic with a positive discriminant on the region, as radicals."""
+    if sympy.degree(polynomial, x) != 2:
+        return None
+    alpha, beta, gamma = (sympy.expand(c) for c in sympy.Poly(polynomial, x).all_coeffs())
+    discriminant = sympy.expand(beta**2 - 4 * alpha * gamma)
+    symbols = tuple(sorted(discriminant.free_symbols | alpha.free_symbols, key=lambda s: s.name))
+    if symbols:
+        if region is None:
+            return None
+        constraints = tuple(region.constraints) + ((discriminant, "<="),)
+        if not decide(constraints, region.symbols).infeasible:
+            return None  # complex (or not known to be real) somewhere: the sum over roots says it all
+    elif discriminant <= 0:
+        return None
+    square, rest = _square_part(discriminant)
+    out = []
+    for s in (1, -1):
+        root = (-beta + s * square * sympy.sqrt(rest)) / (2 * alpha) if not symbols else None
+        if root is not None:  # a number: its canonical form
+            form = canonical_form(root)
+            out.append((form.text(), form.latex()))
+            continue
+        out.append(_radical_spelling(-beta, s * square, rest, 2 * alpha))
+    return tuple(out)
+
+
+def _square_part(value: sympy.Expr) -> tuple[sympy.Integer, sympy.Expr]:
+    """``(c, r)`` with ``value = c² r`` and ``c`` the largest integer square dividing the content."""
+    content, rest = sympy.Poly(value, *sorted(value.free_symbols, key=str)).primitive() if value.free_symbols \
+        else (value, sympy.Integer(1))
+    content = int(content)
+    c = 1
+    for p, e in sympy.factorint(abs(content)).items():
+        c *= p ** (e // 2)
+    return sympy.Integer(c), sympy.expand(rest.as_expr() * content // (c * c)) if value.free_symbols \
+        else sympy.Integer(content // (c * c))
+
+
+def _radical_spelling(b: sympy.Expr, c: sympy.Expr, d: sympy.Expr, a: sympy.Expr) -> tuple[str, str]:
+    """``(b + c·sqrt(d)) / a`` in both spellings (``b, a`` polynomials, ``c`` an integer)."""
+    from graphcollapse.presentation.printing import polynomial_latex, polynomial_text
+
+    def poly(value, latex):
+        if value.free_symbols:
+            return polynomial_latex(value) if latex else polynomial_text(value)
+        return canonical_form(value).latex() if latex else canonical_form(value).text()
+
+    sign = " + " if c > 0 else " - "
+    magnitude = abs(c)
+    out = []
+    for latex in (False, True):
+        root = rf"\sqrt{{{poly(d, True)}}}" if latex else f"sqrt({poly(d, False)})"
+        if magnitude != 1:
+            root = f"{magnitude} {root}" if latex else f"{magnitude}*{root}"
+        top = root if b == 0 else f"{poly(b, latex)}{sign}{root}"
+        if b == 0 and c < 0:
+            top = f"-{root}"
+        bottom = poly(a, latex)
+        out.append(rf"\frac{{{top}}}{{{bottom}}}" if latex else f"({top})/({bottom})")
+    return out[0], out[1]
+
+
+@dataclass(frozen=True)
+class Term:
+    """``coefficient · t^t_power · base^t`` (summed over the roots when ``base`` is an :class:`Eigenvalue`)."""
+
+    coefficient: sympy.Expr
+    base: object
+    t_power: int = 0
+    only_at: int | None = None
+
+
+@dataclass
+class ClosedForm:
+    """``E_k(t)`` as a sum of :class:`Term`, for every ``t >= 0``."""
+
+    terms: list = field(default_factory=list)
+    at: dict = field(default_factory=dict)
+
+    @property
+    def eigenvalues(self) -> list:
+        out = []
+        for term in self.terms:
+            if isinstance(term.base, Eigenvalue) and term.base not in out:
+                out.append(term.base)
+        return out
+
+    def _term(self, term: Term, latex: bool) -> tuple[int, str]:
+        if isinstance(term.base, Eigenvalue):
+            body = _in_powers(_coefficients_in(term.coefficient, term.base.symbol), term.base.symbol, latex,
+                              self.at)
+            var = symbol_latex(term.base.symbol) if latex else term.base.name
+            t_part = "" if term.t_power == 0 else (f" t^{{{term.t_power}}}" if latex else f"*t**{term.t_power}") \
+                if term.t_power > 1 else (" t" if latex else "*t")
+            if latex:
+                return 1, rf"\sum_{{{var}}} \left({body}\right){t_part} {var}^{{t}}"
+            return 1, f"sum_{var}(({body}){t_part}*{var}**t)"
+        form = canonical_form(term.coefficient, self.at)
+        parts = []
+        glue = " " if latex else "*"
+        if term.only_at is not None:
+            parts.append(rf"\delta_{{t,{term.only_at}}}" if latex else f"[t == {term.only_at}]")
+        if term.t_power:
+            parts.append("t" if term.t_power == 1 else (f"t^{{{term.t_power}}}" if latex else f"t**{term.t_power}"))
+        if term.base != 1:
+            base = canonical_form(term.base, self.at)
+            simple = base.sign > 0 and base.denominator == 1 and not base.bottom and (
+                not base.top and base.numerator > 1 or base.numerator == 1 and len(base.top) == 1
+                and base.top[0][0].is_Symbol and base.top[0][1] == 1)
+            if latex:
+                parts.append(f"{base.latex()}^{{t}}" if simple else rf"\left({base.latex()}\right)^{{t}}")
+            else:
+                parts.append(f"{base.text()}**t" if simple else f"({base.text()})**t")
+        magnitude = canonical_form(-term.coefficient, self.at) if form.sign < 0 else form
+        if not parts:
+            return form.sign, magnitude.latex() if latex else magnitude.text()
+        if magnitude.is_one:
+            return form.sign, glue.join(parts)
+        head = magnitude.latex_factor() if latex else magnitude.text_factor()
+        return form.sign, glue.join([head, *parts])
+
+    def _spell(self, latex: bool) -> str:
+        if not self.terms:
+            return "0"
+        out = ""
+        for i, term in enumerate(self.terms):
+            s, body = self._term(term, latex)
+            out += (body if s > 0 else f"-{body}") if i == 0 else (f" + {body}" if s > 0 else f" - {body}")
+        return out
+
+    def text(self) -> str:
+        """Readable text (not the formula grammar when roots are summed over: see :meth:`to_dict`)."""
+        return self._spell(latex=False)
+
+    def latex(self) -> str:
+        return self._spell(latex=True)
+
+    def to_dict(self) -> dict:
+        """The JSON terms (schema ``closed_form``) and the eigenvalues they use."""
+        terms = []
+        for term in self.terms:
+            entry: dict = {"t_power": term.t_power, "only_at_t": term.only_at}
+            if isinstance(term.base, Eigenvalue):
+                coefficients = _coefficients_in(term.coefficient, term.base.symbol)
+                entry["coefficient"] = _in_powers(coefficients, term.base.symbol, False, self.at)
+                entry["coefficient_latex"] = _in_powers(coefficients, term.base.symbol, True, self.at)
+                entry["base"] = {"root_of": term.base.polynomial_text(), "variable": term.base.name}
+                entry["base_latex"] = symbol_latex(term.base.symbol)
+            else:
+                form, base = canonical_form(term.coefficient, self.at), canonical_form(term.base, self.at)
+                entry.update(coefficient=form.text(), coefficient_latex=form.latex(), base=base.text(),
+                             base_latex=base.latex())
+            terms.append(entry)
+        plain = not self.eigenvalues and all(term.only_at is None for term in self.terms)
+        return {"terms": terms, "eigenvalues": {e.name: e.to_dict() for e in self.eigenvalues},
+                "formula": self.text() if plain else None, "latex": self.latex()}
+
+
+def _coefficients_in(value: sympy.Expr, x: sympy.Symbol) -> list:
+    """Coefficients of a polynomial in ``x`` (low powers first)."""
+    return list(reversed(sympy.Poly(value, x).all_coeffs())) if value != 0 else [sympy.Integer(0)]
+
+
+def _in_powers(coefficients, x: sympy.Symbol, latex: bool, at=None) -> str:
+    """``Σ c_i x^i`` from the highest power down, each ``c_i`` in canonical form."""
+    name = symbol_latex(x) if latex else x.name
+    out = ""
+    first = True
+    for i in reversed(range(len(coefficients))):
+        c = coefficients[i]
+        if c == 0:
+            continue
+        form = canonical_form(c, at)
+        magnitude = canonical_form(-c, at) if form.sign < 0 else form
+        power = "" if i == 0 else (name if i == 1 else (f"{name}^{{{i}}}" if latex else f"{name}**{i}"))
+        if not power:
+            body = magnitude.latex() if latex else magnitude.text()
+        elif magnitude.is_one:
+            body = power
+        else:
+            head = magnitude.latex_factor() if latex else magnitude.text_factor()
+            body = f"{head} {power}" if latex else f"{head}*{power}"
+        if first:
+            out = body if form.sign > 0 else f"-{body}"
+        else:
+            out += f" + {body}" if form.sign > 0 else f" - {body}"
+        first = False
+    return out or "0"
+

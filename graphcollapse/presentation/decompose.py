@@ -1,0 +1,218 @@
+r"""From SymPy's closed form of ``E_k(t)`` to structured terms, and back to exact values.
+
+:func:`closed_form_terms` walks the expression that
+:func:`graphcollapse.solvers.trajectory.closed_form` returns: every
+summand is a product of ``t``-free factors, powers ``b**(k t + m)``,
+polynomials in ``t``, ``KroneckerDelta(t, j)``, or a ``RootSum`` over the
+roots ``w`` of an irreducible polynomial of a body in ``w**(-t - m)``.
+Each becomes :class:`~graphcollapse.presentation.closed_forms.Term` s with
+the eigenvalue ``λ = 1/w`` named once (its coefficient reduced modulo the
+minimal polynomial of ``λ``); terms with the same base and power of ``t``
+are added.
+
+:func:`evaluate_entry` reads the JSON of a closed form back (formulas
+through the safe parser, nothing evaluated) and returns ``E_k(t)`` at an
+integer ``t`` exactly: a sum over the roots of ``Q`` of a polynomial in the
+root is a combination of the power sums of the roots, which Newton's
+identities give from the coefficients of ``Q``.
+
+Examples
+--------
+>>> import sympy
+>>> from graphcollapse.solvers.trajectory import T_SYMBOL as t
+>>> form = closed_form_terms(sympy.Rational(2, 15) - sympy.Rational(1, 30) / 4**t)
+>>> [(term.coefficient, term.base, term.t_power) for term in form.terms]
+[(2/15, 1, 0), (-1/30, 1/4, 0)]
+>>> form.text(), form.latex()
+('2/15 - 1/30*(1/4)**t', '\\frac{2}{15} - \\frac{1}{30} \\left(\\frac{1}{4}\\right)^{t}')
+>>> evaluate_entry(form.to_dict(), 2, {}) == sympy.Rational(2, 15) - sympy.Rational(1, 480)
+True
+>>> w = sympy.Symbol("w")
+>>> rootsum = sympy.RootSum(sympy.Poly(w**2 - 2, w), sympy.Lambda(w, w**(-t)))  # (1/√2)^t + (-1/√2)^t
+>>> entry = closed_form_terms(rootsum).to_dict()
+>>> entry["terms"][0]["base"], entry["eigenvalues"]["lambda_1"]["radicals"]
+({'root_of': '2*lambda_1**2 - 1', 'variable': 'lambda_1'}, ['sqrt(2)/2', '-sqrt(2)/2'])
+>>> [evaluate_entry(entry, k, {}) for k in range(4)]
+[2, 0, 1, 0]
+"""
+
+from __future__ import annotations
+
+from typing import Mapping
+
+import sympy
+
+from graphcollapse.errors import UnsupportedError
+from graphcollapse.numbers.domain import canonical
+from graphcollapse.numbers.parse import parse_expression
+from graphcollapse.presentation.closed_forms import ClosedForm, Eigenvalue, EigenvalueNames, Term
+from graphcollapse.solvers.trajectory import T_SYMBOL
+
+__all__ = ["closed_form_terms", "evaluate_entry"]
+
+_Part = tuple  # (coefficient, base, power of t, only at t = j or None)
+
+
+def closed_form_terms(expr: sympy.Expr, *, t: sympy.Symbol = T_SYMBOL, names: EigenvalueNames | None = None,
+                      at: Mapping | None = None) -> ClosedForm:
+    """``E_k(t)`` as a :class:`~graphcollapse.presentation.closed_forms.ClosedForm`.
+
+    Parameters
+    ----------
+    expr : sympy.Expr
+        A closed form in ``t`` (see the module docstring).
+    names : EigenvalueNames, optional
+        Shared by every closed form of one report, so that each minimal
+        polynomial is named once (and its radicals decided on its region).
+    at : mapping, optional
+        The interior point at which factors are oriented positive.
+
+    Raises
+    ------
+    UnsupportedError
+        For an expression of another shape.
+    """
+    names = EigenvalueNames() if names is None else names
+    parts: list = []
+    for summand in sympy.Add.make_args(sympy.sympify(expr)):
+        sums = [f for f in sympy.Mul.make_args(summand) if isinstance(f, sympy.RootSum)]
+        if not sums:
+            parts += _parts(summand, t)
+            continue
+        if len(sums) > 1:
+            raise UnsupportedError(f"a product of sums over roots: {summand}")
+        common = sympy.Mul(*[f for f in sympy.Mul.make_args(summand) if f is not sums[0]])
+        if common.has(t):
+            raise UnsupportedError(f"a sum over roots times a function of t: {summand}")
+        parts += _root_parts(sums[0], common, t, names)
+    grouped: dict = {}
+    order: list = []
+    for coefficient, base, power, only in parts:
+        key = (base if isinstance(base, Eigenvalue) else canonical(base), power, only)
+        if key not in grouped:
+            grouped[key] = sympy.Integer(0)
+            order.append(key)
+        grouped[key] += coefficient
+    terms = []
+    for key in order:
+        base, power, only = key
+        coefficient = grouped[key] if isinstance(base, Eigenvalue) else canonical(grouped[key])
+        if isinstance(base, Eigenvalue):
+            coefficient = sympy.expand(coefficient)
+        if coefficient != 0:
+            terms.append(Term(coefficient, base, power, only))
+    terms.sort(key=lambda term: (term.only_at is not None, isinstance(term.base, Eigenvalue),
+                                 term.base != 1, term.t_power if term.base == 1 else 0))
+    return ClosedForm(terms, dict(at or {}))
+
+
+def _parts(expr: sympy.Expr, t: sympy.Symbol) -> list[_Part]:
+    """``expr`` as a sum of ``coefficient · t^p · base^t`` (times ``[t = j]``)."""
+    if not expr.has(t):
+        return [(expr, sympy.Integer(1), 0, None)]
+    if expr == t:
+        return [(sympy.Integer(1), sympy.Integer(1), 1, None)]
+    if isinstance(expr, sympy.Add):
+        return [part for arg in expr.args for part in _parts(arg, t)]
+    if isinstance(expr, sympy.Mul):
+        out = [(sympy.Integer(1), sympy.Integer(1), 0, None)]
+        for factor in expr.args:
+            out = [_times(x, y) for x in out for y in _parts(factor, t)]
+            out = [p for p in out if p is not None]
+        return out
+    if isinstance(expr, sympy.KroneckerDelta):
+        j = expr.args[1] if expr.args[0] == t else expr.args[0]
+        if not j.is_Integer:
+            raise UnsupportedError(f"cannot read {expr}")
+        return [(sympy.Integer(1), sympy.Integer(1), 0, int(j))]
+    if isinstance(expr, sympy.Pow):
+        base, exponent = expr.args
+        if not base.has(t):
+            poly = sympy.Poly(exponent, t)
+            k, m = (poly.nth(1), poly.nth(0)) if poly.degree() == 1 else (None, None)
+            if k is None or not (k.is_Integer and m.is_Integer):
+                raise UnsupportedError(f"cannot read {expr}")
+            return [(base**m, base**k, 0, None)]
+        if exponent.is_Integer and exponent > 0:
+            out = [(sympy.Integer(1), sympy.Integer(1), 0, None)]
+            for _ in range(int(exponent)):
+                out = [p for p in (_times(x, y) for x in out for y in _parts(base, t)) if p is not None]
+            return out
+    raise UnsupportedError(f"cannot read {expr} as a closed form in {t}")
+
+
+def _times(x: _Part, y: _Part) -> _Part | None:
+    c1, b1, p1, j1 = x
+    c2, b2, p2, j2 = y
+    if j1 is not None and j2 is not None and j1 != j2:
+        return None
+    only = j1 if j1 is not None else j2
+    coefficient, base, power = c1 * c2, b1 * b2, p1 + p2
+    if only is not None:  # at one generation every factor is a number: fold it into the coefficient
+        return (coefficient * base**only * (sympy.Integer(only) ** power if power else 1), sympy.Integer(1), 0, only)
+    return (coefficient, base, power, None)
+
+
+def _root_parts(rootsum: sympy.RootSum, common: sympy.Expr, t: sympy.Symbol, names: EigenvalueNames) -> list:
+    """``common · Σ_{P(w)=0} body(w)`` with ``body`` in ``w^(-t)``: terms in the eigenvalue ``λ = 1/w``."""
+    w = rootsum.fun.variables[0]
+    eigenvalue = names.name(sympy.Poly(rootsum.poly.as_expr(), rootsum.poly.gen))
+    x, Q = eigenvalue.symbol, eigenvalue.polynomial
+    out = []
+    for coefficient, base, power, only in _parts(rootsum.fun.expr, t):
+        if only is not None or sympy.simplify(base * w) != 1:
+            raise UnsupportedError(f"cannot read the sum over roots {rootsum}")
+        value = sympy.cancel(sympy.together((common * coefficient).xreplace({w: 1 / x})))
+        numerator, denominator = sympy.fraction(value)
+        inverse = sympy.invert(denominator, Q, x)
+        out.append((sympy.rem(sympy.expand(numerator * inverse), Q, x), eigenvalue, power, None))
+    return out
+
+
+# -- reading back ------------------------------------------------------------------------------------
+
+def _power_sums(Q: sympy.Expr, x: sympy.Symbol, count: int) -> list:
+    """``p_k = Σ_{Q(r)=0} r^k`` for ``k < count`` (Newton's identities; exact in the coefficients' field)."""
+    coefficients = sympy.Poly(Q, x).all_coeffs()
+    d = len(coefficients) - 1
+    c = [sympy.cancel(a / coefficients[0]) for a in coefficients]  # c[0] = 1, Q/lead = Σ c_i x^(d-i)
+    p = [sympy.Integer(d)]
+    for k in range(1, count):
+        total = sum((c[i] * p[k - i] for i in range(1, min(k - 1, d) + 1)), sympy.Integer(0))
+        if k <= d:
+            total += k * c[k]
+        p.append(sympy.cancel(-total))
+    return p
+
+
+def evaluate_entry(entry: Mapping, t: int, symbols: Mapping[str, sympy.Symbol]) -> sympy.Expr:
+    """``E_k(t)`` at an integer ``t`` from the JSON of a closed form (exact; formulas read with the safe parser).
+
+    Parameters
+    ----------
+    entry : mapping
+        A ``closed_form`` object of the JSON output (``terms``).
+    t : int
+        The generation.
+    symbols : mapping of str to Symbol
+        The graph's declared symbols.
+    """
+    total = sympy.Integer(0)
+    for term in entry["terms"]:
+        if term["only_at_t"] is not None and term["only_at_t"] != t:
+            continue
+        factor = sympy.Integer(t) ** term["t_power"] if term["t_power"] else sympy.Integer(1)
+        base = term["base"]
+        if isinstance(base, Mapping):
+            x = sympy.Symbol(base["variable"])
+            known = {**symbols, x.name: x}
+            Q = parse_expression(base["root_of"], known, where="root_of", max_length=None)
+            c = parse_expression(term["coefficient"], known, where="coefficient", max_length=None)
+            polynomial = sympy.Poly(sympy.expand(c * x**t), x)
+            sums = _power_sums(Q, x, polynomial.degree() + 1)
+            value = sum((coef * sums[k] for (k,), coef in polynomial.terms()), sympy.Integer(0))
+        else:
+            c = parse_expression(term["coefficient"], symbols, where="coefficient", max_length=None)
+            value = c * parse_expression(base, symbols, where="base", max_length=None) ** t
+        total += factor * value
+    return total

@@ -95,6 +95,10 @@ class Analysis:
     predicate: CollapsePredicate | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)
     arithmetic: str = "exact rational"
+    #: The valid region of the symbols (``None`` without symbols) and an exact interior point of it
+    #: where no symbolic weight vanishes: reports orient every factor positive there.
+    region: Any = None
+    interior_point: dict = field(default_factory=dict)
 
     @cached_property
     def by_id(self) -> dict[str, ModelResult]:
@@ -149,4 +153,4 @@ def collect(system) -> Analysis:
         where = pred.region_text if pred is not None else str(system.region)
         notes.append(f"valid region of the symbols: {where}")
     return Analysis(graph, system.estimator, rec, system.topology, st, tuple(models), pred, tuple(notes),
-                    arithmetic=system.arithmetic_label)
+                    arithmetic=system.arithmetic_label, region=system.region, interior_point=system.interior_point)

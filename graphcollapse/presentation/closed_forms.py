@@ -72,6 +72,9 @@ class Eigenvalue:
                 "radicals_latex": None if self.radicals is None else [latex for _, latex in self.radicals]}
 
 
+_PROBE = sympy.Dummy("x")  # one variable for every key, so equal minimal polynomials compare equal
+
+
 class EigenvalueNames:
     """Names ``lambda_1, lambda_2, …`` for the minimal polynomials met in one report (each named once)."""
 
@@ -83,7 +86,7 @@ class EigenvalueNames:
         """The eigenvalue ``1/w`` for a root ``w`` of ``polynomial_in_w`` (the reversed polynomial)."""
         w = polynomial_in_w.gen
         d = polynomial_in_w.degree()
-        probe = sympy.Dummy("x")
+        probe = _PROBE
         reversed_poly = sympy.expand(polynomial_in_w.as_expr().xreplace({w: 1 / probe}) * probe**d)
         numerator = sympy.fraction(sympy.cancel(reversed_poly))[0]
         key = _primitive_in(numerator, probe)

@@ -5,12 +5,13 @@ conditions.  It is written in the **condition grammar**::
 
     condition  :=  disjunct ("or" disjunct)*  |  "True"  |  "False"
     disjunct   :=  literal ("and" literal)*   |  "(" condition ")"
-    literal    :=  formula OP formula          OP is one of == != < <= > >=
+    literal    :=  formula OP formula (OP formula)*     OP is one of == != < <= > >=
 
 where ``formula`` is the formula grammar of
 :func:`graphcollapse.numbers.parse.parse_expression`; :func:`read_condition`
 reads it back without evaluating anything (Python's ``ast`` for the
-``and``/``or`` skeleton, the safe parser for every side).  A comparison is
+``and``/``or`` skeleton, the safe parser for every side; a chain such as
+``0 < a <= 1`` is the conjunction of its links).  A comparison is
 written with integer coefficients, the constant on the right and a positive
 leading term (``2*a*b == 1``, not ``Eq(a*b - 1/2, 0)``).
 
@@ -175,10 +176,12 @@ def read_condition(text: str, symbols: Mapping[str, sympy.Symbol], *, where: str
         if isinstance(node, ast.BoolOp):
             parts = [visit(value) for value in node.values]
             return sympy.And(*parts) if isinstance(node.op, ast.And) else sympy.Or(*parts)
-        if isinstance(node, ast.Compare) and len(node.ops) == 1 and type(node.ops[0]) in _AST_OPS:
-            left = parse_expression(ast.get_source_segment(source, node.left), symbols, where=where)
-            right = parse_expression(ast.get_source_segment(source, node.comparators[0]), symbols, where=where)
-            return OPERATORS[_AST_OPS[type(node.ops[0])]][2](left, right)
+        if isinstance(node, ast.Compare) and all(type(op) in _AST_OPS for op in node.ops):
+            # A chain 0 < a <= 1 is the conjunction of its links.
+            sides = [parse_expression(ast.get_source_segment(source, side), symbols, where=where, max_length=None)
+                     for side in (node.left, *node.comparators)]
+            links = [OPERATORS[_AST_OPS[type(op)]][2](x, y) for op, x, y in zip(node.ops, sides, sides[1:])]
+            return sympy.And(*links)
         raise InputError(f"{where}: {text!r} is not in the condition grammar (comparisons joined by and/or)")
 
     return visit(tree.body)

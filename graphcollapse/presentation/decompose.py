@@ -43,7 +43,7 @@ from typing import Mapping
 import sympy
 
 from graphcollapse.errors import UnsupportedError
-from graphcollapse.numbers.domain import canonical
+from graphcollapse.numbers.domain import canonical, domain_of
 from graphcollapse.numbers.parse import parse_expression
 from graphcollapse.presentation.closed_forms import ClosedForm, Eigenvalue, EigenvalueNames, Term
 from graphcollapse.solvers.trajectory import T_SYMBOL
@@ -162,11 +162,40 @@ def _root_parts(rootsum: sympy.RootSum, common: sympy.Expr, t: sympy.Symbol, nam
     for coefficient, base, power, only in _parts(rootsum.fun.expr, t):
         if only is not None or sympy.simplify(base * w) != 1:
             raise UnsupportedError(f"cannot read the sum over roots {rootsum}")
-        value = sympy.cancel(sympy.together((common * coefficient).xreplace({w: 1 / x})))
-        numerator, denominator = sympy.fraction(value)
-        inverse = sympy.invert(denominator, Q, x)
-        out.append((sympy.rem(sympy.expand(numerator * inverse), Q, x), eigenvalue, power, None))
+        out.append((_reduced(common * coefficient, w, x, Q), eigenvalue, power, None))
     return out
+
+
+def _reduced(value: sympy.Expr, w: sympy.Symbol, x: sympy.Symbol, Q: sympy.Expr) -> sympy.Expr:
+    """``value`` (a Laurent polynomial in ``w`` over the symbols' field) at ``w = 1/x``, reduced modulo ``Q(x)``.
+
+    ``value = Σ_i p_i w^(i - m)``: each power of ``w = x^{-1}`` is reduced
+    modulo ``Q`` in the polynomial ring over the field of the symbols (no
+    large expression is ever expanded).
+    """
+    symbols = tuple(sorted((value.free_symbols | Q.free_symbols) - {w, x}, key=lambda s: s.name))
+    outer = domain_of([value], (w, *symbols))
+    element = outer.convert(value)
+    shifts = {monom[0] for monom in element.denom.monoms()}
+    if len(shifts) != 1:  # not a Laurent polynomial in w: reduce the rational function as it is
+        numerator, denominator = sympy.fraction(sympy.cancel(sympy.together(value.xreplace({w: 1 / x}))))
+        return sympy.rem(sympy.expand(numerator * sympy.invert(denominator, Q, x)), Q, x)
+    (m,) = shifts
+    rest = sympy.expand(element.denom.as_expr() / w**m)
+    coefficients_Q = sympy.Poly(Q, x).all_coeffs()
+    field = domain_of([*outer.generators, *coefficients_Q, rest], symbols).field
+    Qp = sympy.Poly(Q, x, domain=field)
+    X = sympy.Poly(x, x, domain=field)
+    inverse = X.invert(Qp)
+    P = sympy.Poly(element.numer.as_expr(), w, domain=field)
+    total = sympy.Poly(0, x, domain=field)
+    for (i,), p in P.terms():
+        e = m - i  # w^(i - m) = x^(m - i)
+        power = (X**e).rem(Qp) if e >= 0 else (inverse**(-e)).rem(Qp)
+        total += power * sympy.Poly(p, x, domain=field)
+    total = total.rem(Qp)
+    scale = field.convert(sympy.Integer(1)) / field.from_sympy(rest)
+    return (total * sympy.Poly(scale, x, domain=field)).as_expr()
 
 
 # -- reading back ------------------------------------------------------------------------------------

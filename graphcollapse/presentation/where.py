@@ -29,7 +29,7 @@ Examples
 0 < a < 1/2 or 1/2 < a <= 1
 >>> print(where(Region((a, b), [(a, ">="), (1 - a, ">="), (b, ">="), (1 - b, ">="), (a - b, ">=")]),
 ...             sympy.Ne(b, 0)))
-0 <= a <= 1, 0 < b <= 1, a >= b
+0 <= a <= 1 and 0 < b <= 1 and a >= b
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ import sympy
 from graphcollapse.errors import GraphCollapseError
 from graphcollapse.numbers.algebraic import real_root
 from graphcollapse.numbers.domain import compare, enclosure
-from graphcollapse.numbers.regions import Interval, Region, interval_region, normalize_constraint
+from graphcollapse.numbers.regions import Interval, Region, decide, interval_region, normalize_constraint
 from graphcollapse.presentation.canonical import canonical_form
 from graphcollapse.presentation.conditions import condition_latex, condition_text, literals, relation_latex, \
     relation_text
@@ -51,10 +51,14 @@ from graphcollapse.solvers.predicate import holds_at
 
 __all__ = ["Where", "where", "interval_text", "interval_latex"]
 
+_NEGATION = {">=": "<", ">": "<=", "<=": ">", "<": ">=", "==": "!=", "!=": "=="}
+#: Seconds granted to the decision that a constraint between several symbols is implied by the others.
+_REDUNDANCY_TIMEOUT = 2.0
+
 
 @dataclass(frozen=True)
 class Where:
-    """A set of parameter values as clauses that all hold (``", "`` joins them in text).
+    """A set of parameter values as clauses that all hold.
 
     ``clauses`` holds ``(text, latex)`` pairs; ``empty`` marks the empty set.
     """
@@ -63,9 +67,12 @@ class Where:
     empty: bool = False
 
     def text(self) -> str:
+        """The condition grammar (:func:`~graphcollapse.presentation.conditions.read_condition` reads it)."""
         if self.empty:
-            return "nowhere in the valid region"
-        return ", ".join(t for t, _ in self.clauses) or "everywhere"
+            return "False"
+        if len(self.clauses) == 1:
+            return self.clauses[0][0]
+        return " and ".join(f"({t})" if " or " in t else t for t, _ in self.clauses) or "True"
 
     def latex(self) -> str:
         if self.empty:
@@ -88,7 +95,7 @@ def _interval(interval: Interval, latex: bool) -> str:
     s = symbol_latex(interval.symbol) if latex else interval.symbol.name
     le, lt = (r"\le", "<") if latex else ("<=", "<")
     if interval.is_point:
-        return f"{s} = {_endpoint(interval.lo, latex)}"
+        return f"{s} {'=' if latex else '=='} {_endpoint(interval.lo, latex)}"
     left = None if interval.lo == -sympy.oo else (_endpoint(interval.lo, latex), le if interval.lo_closed else lt)
     right = None if interval.hi == sympy.oo else (_endpoint(interval.hi, latex), le if interval.hi_closed else lt)
     if left and right:
@@ -98,7 +105,7 @@ def _interval(interval: Interval, latex: bool) -> str:
         return f"{s} {ge} {left[0]}"
     if right:
         return f"{s} {right[1]} {right[0]}"
-    return rf"{s} \in \mathbb{{R}}" if latex else f"-oo < {s} < oo"
+    return rf"{s} \in \mathbb{{R}}" if latex else f"{s} == {s}"
 
 
 def interval_text(interval: Interval) -> str:
@@ -251,11 +258,16 @@ def _clauses(region: Region, condition) -> Where:
         if not intervals:
             return Where(empty=True)
         clauses.append(_union(intervals))
-    for expr, op in constraints:
-        if (expr, op) not in used and expr.free_symbols:
-            clause = (relation_text(expr, op), relation_latex(expr, op))
-            if clause not in clauses:
-                clauses.append(clause)
+    others = [c for c in constraints if c not in used and c[0].free_symbols]
+    for expr, op in list(others):
+        rest = [c for c in constraints if c != (expr, op)]
+        # A constraint the others imply (a*n >= 0 from a >= 0 and n > 0) is left out; undecided ones stay.
+        if decide(rest + [(expr, _NEGATION[op])], region.symbols, timeout=_REDUNDANCY_TIMEOUT).infeasible:
+            constraints = rest
+            continue
+        clause = (relation_text(expr, op), relation_latex(expr, op))
+        if clause not in clauses:
+            clauses.append(clause)
     if conjunction is None:
         clauses.append((f"({condition_text(condition)})" if isinstance(condition, sympy.Or) else
                         condition_text(condition),

@@ -49,7 +49,7 @@ from graphcollapse.presentation.conditions import condition_latex, condition_tex
 from graphcollapse.presentation.printing import symbol_latex
 from graphcollapse.solvers.predicate import holds_at
 
-__all__ = ["Where", "where", "interval_text", "interval_latex"]
+__all__ = ["Where", "where", "simplified", "interval_text", "interval_latex"]
 
 _NEGATION = {">=": "<", ">": "<=", "<=": ">", "<": ">=", "==": "!=", "!=": "=="}
 #: Seconds granted to the decision that a constraint between several symbols is implied by the others.
@@ -135,7 +135,7 @@ def where(region: Region | None, condition=sympy.true) -> Where | None:
     """
     if region is None:
         return None
-    condition = sympy.true if condition is True else sympy.false if condition is False else condition
+    condition = simplified(sympy.true if condition is True else sympy.false if condition is False else condition)
     if condition is sympy.false:
         return Where(empty=True)
     if len(region.symbols) == 1:
@@ -146,6 +146,49 @@ def where(region: Region | None, condition=sympy.true) -> Where | None:
         if intervals is not None:
             return Where((_union(intervals),)) if intervals else Where(empty=True)
     return _clauses(region, condition)
+
+
+def simplified(condition):
+    """A condition over ``Eq``/``Ne`` literals, simplified as a Boolean function of "this factor vanishes".
+
+    Each literal ``expr == 0`` becomes a variable (``!=`` its negation); other
+    comparisons stay atoms.  The result is the smallest DNF or CNF SymPy finds.
+    """
+    if condition in (sympy.true, sympy.false) or isinstance(condition, sympy.core.relational.Relational):
+        return condition
+    variables: dict = {}
+    back: dict = {}
+
+    def encode(node):
+        if isinstance(node, (sympy.Eq, sympy.Ne)):
+            key = sympy.expand(node.lhs - node.rhs)
+            key = min(key, sympy.expand(-key), key=sympy.default_sort_key)
+            if key not in variables:
+                variables[key] = sympy.Dummy(f"v{len(variables)}")
+                back[variables[key]] = node if isinstance(node, sympy.Eq) else sympy.Eq(node.lhs, node.rhs)
+            return variables[key] if isinstance(node, sympy.Eq) else sympy.Not(variables[key])
+        if isinstance(node, sympy.core.relational.Relational):
+            if node not in variables:
+                variables[node] = sympy.Dummy(f"v{len(variables)}")
+                back[variables[node]] = node
+            return variables[node]
+        if isinstance(node, (sympy.And, sympy.Or, sympy.Not)):
+            return type(node)(*[encode(arg) for arg in node.args])
+        return node
+
+    reduced = sympy.simplify_logic(encode(condition))
+
+    def decode(node):
+        if node in back:
+            return back[node]
+        if isinstance(node, sympy.Not) and node.args[0] in back:
+            literal = back[node.args[0]]
+            return sympy.Ne(literal.lhs, literal.rhs) if isinstance(literal, sympy.Eq) else sympy.Not(literal)
+        if isinstance(node, (sympy.And, sympy.Or)):
+            return type(node)(*[decode(arg) for arg in node.args])
+        return node
+
+    return decode(reduced)
 
 
 # -- one symbol: the exact set ---------------------------------------------------------------------

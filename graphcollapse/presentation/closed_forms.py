@@ -202,6 +202,18 @@ class ClosedForm:
                 out.append(term.base)
         return out
 
+    def denominators(self) -> list:
+        """The factors with symbols of every denominator (where they vanish the closed form is undefined)."""
+        out: list = []
+        for term in self.terms:
+            values = _coefficients_in(term.coefficient, term.base.symbol) if isinstance(term.base, Eigenvalue) \
+                else [term.coefficient, term.base]
+            for value in values:
+                for factor, _ in canonical_form(value, self.at).bottom:
+                    if factor.free_symbols and factor not in out:
+                        out.append(factor)
+        return out
+
     def _term(self, term: Term, latex: bool) -> tuple[int, str]:
         if isinstance(term.base, Eigenvalue):
             body = _in_powers(_coefficients_in(term.coefficient, term.base.symbol), term.base.symbol, latex,
@@ -221,6 +233,14 @@ class ClosedForm:
             parts.append("t" if term.t_power == 1 else (f"t^{{{term.t_power}}}" if latex else f"t**{term.t_power}"))
         if term.base != 1:
             base = canonical_form(term.base, self.at)
+            power = _single_power(base)
+            if power is not None:  # (1 - a)^{2t} rather than ((1 - a)^{2})^{t}
+                factor, p = power
+                inner = canonical_form(factor, self.at)
+                shown = inner.latex_factor() if latex else inner.text_factor()
+                parts.append(f"{shown}^{{{p} t}}" if latex else f"{shown}**({p}*t)")
+                base = None
+        if term.base != 1 and base is not None:
             simple = base.sign > 0 and base.denominator == 1 and not base.bottom and (
                 not base.top and base.numerator > 1 or base.numerator == 1 and len(base.top) == 1
                 and base.top[0][0].is_Symbol and base.top[0][1] == 1)
@@ -271,6 +291,15 @@ class ClosedForm:
         plain = not self.eigenvalues and all(term.only_at is None for term in self.terms)
         return {"terms": terms, "eigenvalues": {e.name: e.to_dict() for e in self.eigenvalues},
                 "formula": self.text() if plain else None, "latex": self.latex()}
+
+
+def _single_power(form) -> tuple | None:
+    """``(factor, p)`` when a canonical form is one factor to a power ``p > 1`` (and nothing else)."""
+    if form.sign > 0 and form.numerator == form.denominator == 1 and not form.bottom and len(form.top) == 1:
+        factor, p = form.top[0]
+        if p > 1:
+            return factor, p
+    return None
 
 
 def _coefficients_in(value: sympy.Expr, x: sympy.Symbol) -> list:

@@ -135,14 +135,16 @@ class AnalysisView:
             if self.analysis.graph.is_exact else ()
 
 
-def generic_condition(analysis):
-    """``And`` of ``atom != 0`` over the irreducible factors of the symbolic weights (where no weight vanishes)."""
-    pred = analysis.predicate
-    if pred is not None:
-        atoms = pred.atoms
+def generic_condition(graph, predicate=None):
+    """``And`` of ``atom != 0`` over the irreducible factors of the symbolic weights (where no weight vanishes).
+
+    The factors are the predicate's atoms when there is a predicate.
+    """
+    if predicate is not None:
+        atoms = predicate.atoms
     else:
         atoms = []
-        for w in (*analysis.graph.weights, *analysis.graph.real):
+        for w in (*graph.weights, *graph.real):
             if getattr(w, "free_symbols", None):
                 try:
                     factors = [f for f, _ in sympy.factor_list(w)[1] if f.free_symbols]
@@ -156,7 +158,7 @@ def present(analysis) -> AnalysisView:
     """The :class:`AnalysisView` of an :class:`~graphcollapse.analysis.Analysis`."""
     at = dict(analysis.interior_point or {})
     region = analysis.region
-    generic = generic_condition(analysis) if region is not None else sympy.true
+    generic = generic_condition(analysis.graph, analysis.predicate) if region is not None else sympy.true
     models = tuple(_model_view(m, region, generic, at) for m in analysis.models)
     return AnalysisView(analysis, models, where(region), at)
 

@@ -19,7 +19,7 @@ Examples
 | B_2 | - |
 | C | [1] |
 <BLANKLINE>
-[1] C, limit: $$\frac{(a + 1)^{6}}{a (4 - a)}$$
+[1] model = C, limit: $$\frac{(a + 1)^{6}}{a (4 - a)}$$
 >>> print(render_table(["model", "limit"], rows[:2], "latex"))
 \begin{tabular}{ll}
 \hline
@@ -35,7 +35,7 @@ model  limit
 A      1/3
 B_2    -
 C      [1]
-[1] C, limit: (a + 1)**6/(a*(4 - a))
+[1] model = C, limit: (a + 1)**6/(a*(4 - a))
 """
 
 from __future__ import annotations
@@ -117,7 +117,7 @@ def render_table(header: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str,
         for j, value in enumerate(row):
             spelled, is_math = _cell(value, fmt)
             if long is not None and len(spelled) > long and (is_math or fmt == "text") and j > 0:
-                notes.append(_note(len(notes) + 1, row[0], header[j], spelled, is_math, fmt))
+                notes.append(_note(len(notes) + 1, row[0], header[j], spelled, is_math, fmt, header[0]))
                 spelled, is_math = f"[{len(notes)}]", False
             cells.append(f"${spelled}$" if is_math else spelled)
         body.append(cells)
@@ -134,8 +134,8 @@ def render_table(header: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str,
     return "\n".join(lines + ([""] + notes if notes else []))
 
 
-def _note(number: int, row_label: Any, column: str, spelled: str, is_math: bool, fmt: str) -> str:
-    label = cell_text(row_label)
+def _note(number: int, row_label: Any, column: str, spelled: str, is_math: bool, fmt: str, first: str) -> str:
+    label = f"{first} = {cell_text(row_label)}"
     if fmt == "text":
         return f"[{number}] {label}, {column}: {spelled}"
     if fmt == "markdown":

@@ -6,6 +6,7 @@ import json
 
 from graphcollapse.errors import InputError
 from graphcollapse.cli.common import add_common_options, check_output_path, emit, load_graph, output_format
+from graphcollapse.cli.outputs import add_standalone_option, check_standalone, standalone
 
 HELP = "check the exact predictions against a Monte Carlo simulation (exit 0: they agree, 1: they do not)"
 
@@ -30,6 +31,7 @@ def add_parser(sub) -> None:
     parser.add_argument("--all-generations", action="store_true", help="print every generation in the table")
     parser.add_argument("--plot", metavar="FILE", help="write a PNG of theory against simulation (needs matplotlib)")
     parser.add_argument("--force", action="store_true", help="overwrite the --plot file if it exists")
+    add_standalone_option(parser)
     parser.set_defaults(run=run)
 
 
@@ -40,6 +42,7 @@ def run(args) -> int:
     from graphcollapse.presentation.progress import progress_bar
 
     fmt = output_format(args)
+    check_standalone(args, fmt)
     if args.generations < 0:
         raise InputError(f"--generations must be >= 0, got {args.generations}")
     if args.replications < 2:
@@ -59,7 +62,7 @@ def run(args) -> int:
     if fmt == "json":
         emit(json.dumps(check_to_dict(check), indent=1))
     else:
-        emit(check_text(check, every=args.all_generations, fmt=fmt))
+        emit(standalone(check_text(check, every=args.all_generations, fmt=fmt), args))
         if args.plot:
             emit(f"figure written to {args.plot}")
     return 0 if check.passed else 1

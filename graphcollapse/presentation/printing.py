@@ -43,7 +43,8 @@ __all__ = ["symbol_latex", "id_latex", "constant_text", "constant_latex", "polyn
 _SIMPLE_NAME = re.compile(r"(?P<base>[A-Za-z]+)(?:_(?P<sub>[A-Za-z0-9]+)|(?P<digits>[0-9]+))?")
 _TEXT_SPECIAL = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
                  "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
-                 "±": r"$\pm$", "≈": r"$\approx$", "≤": r"$\le$", "≥": r"$\ge$", "→": r"$\to$", "λ": r"$\lambda$"}
+                 "±": r"$\pm$", "≈": r"$\approx$", "≤": r"$\le$", "≥": r"$\ge$", "→": r"$\to$", "λ": r"$\lambda$",
+                 "<": r"\textless{}", ">": r"\textgreater{}", "|": r"\textbar{}"}
 
 
 def text_escape(text: str) -> str:

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from graphcollapse.errors import GraphCollapseError
 from graphcollapse.estimators.base import Estimator
 from graphcollapse.graph import InteractionGraph
 from graphcollapse.operator.recurrence import Recurrence
@@ -153,4 +154,18 @@ def collect(system) -> Analysis:
         where = pred.region_text if pred is not None else str(system.region)
         notes.append(f"valid region of the symbols: {where}")
     return Analysis(graph, system.estimator, rec, system.topology, st, tuple(models), pred, tuple(notes),
-                    arithmetic=system.arithmetic_label, region=system.region, interior_point=system.interior_point)
+                    arithmetic=system.arithmetic_label, region=system.region, interior_point=_interior_point(system))
+
+
+def _interior_point(system) -> dict:
+    """The system's interior point where symbolic weights need one (reports orient factors there), else ``{}``.
+
+    A region the decision procedure cannot read (an estimator's constraint with ``log``) has none:
+    factors are then oriented at the default point.
+    """
+    if not system.graph.free_symbols:
+        return {}
+    try:
+        return system.interior_point
+    except GraphCollapseError:
+        return {}

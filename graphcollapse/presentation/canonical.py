@@ -119,21 +119,20 @@ class Canonical:
         minus = "-" if self.sign < 0 else ""
         top = self._product(self.numerator, self.top, latex)
         bottom = self._product(self.denominator, self.bottom, latex)
+        # A lone sum on top needs parentheses after a minus (-(1 - a)) and, in the grammar, before "/".
+        lone_sum_on_top = self.numerator == 1 and len(self.top) == 1 and self.top[0][1] == 1 and _is_sum(
+            self.top[0][0], self.symbols)
+        if latex:
+            if bottom == "1":
+                return f"{minus}({top})" if minus and lone_sum_on_top else minus + top
+            return rf"{minus}\frac{{{top}}}{{{bottom}}}"
+        if lone_sum_on_top and (minus or bottom != "1"):
+            top = f"({top})"
         if bottom == "1":
             return minus + top
-        if latex:
-            return rf"{minus}\frac{{{top}}}{{{bottom}}}"
-        if top != "1" and (self.numerator != 1 or len(self.top) > 1):
-            pass  # a product in the numerator needs no parentheses before "/": a*b/c reads as (a*b)/c
-        elif self.top and self._bare_top_sum():
-            top = f"({top})"
-        single = (self.denominator == 1 and len(self.bottom) == 1 and self.bottom[0][1] == 1
-                  and not _is_sum(self.bottom[0][0], self.symbols)) or (not self.bottom)
-        return f"{minus}{top}/{bottom}" if single else f"{minus}{top}/({bottom})"
-
-    def _bare_top_sum(self) -> bool:
-        return self.numerator == 1 and len(self.top) == 1 and self.top[0][1] == 1 and _is_sum(self.top[0][0],
-                                                                                                 self.symbols)
+        simple_bottom = not self.bottom or (self.denominator == 1 and len(self.bottom) == 1
+                                            and not _is_sum(self.bottom[0][0], self.symbols))
+        return f"{minus}{top}/{bottom}" if simple_bottom else f"{minus}{top}/({bottom})"
 
     def _product(self, content: int, factors, latex: bool) -> str:
         parts = [] if content == 1 and factors else [str(content)]

@@ -82,12 +82,12 @@ class EigenvalueNames:
         self.region = region
         self.by_polynomial: dict = {}
 
-    def name(self, polynomial_in_w: sympy.Poly) -> Eigenvalue:
-        """The eigenvalue ``1/w`` for a root ``w`` of ``polynomial_in_w`` (the reversed polynomial)."""
+    def name(self, polynomial_in_w: sympy.Poly, scale=1) -> Eigenvalue:
+        """The eigenvalue ``scale/w`` for a root ``w`` of ``polynomial_in_w`` (the reversed polynomial)."""
         w = polynomial_in_w.gen
         d = polynomial_in_w.degree()
         probe = _PROBE
-        reversed_poly = sympy.expand(polynomial_in_w.as_expr().xreplace({w: 1 / probe}) * probe**d)
+        reversed_poly = sympy.expand(polynomial_in_w.as_expr().xreplace({w: scale / probe}) * probe**d)
         numerator = sympy.fraction(sympy.cancel(reversed_poly))[0]
         key = _primitive_in(numerator, probe)
         for known_key, eigenvalue in self.by_polynomial.items():
@@ -115,66 +115,86 @@ def _primitive_in(poly: sympy.Expr, x: sympy.Symbol) -> sympy.Expr:
 
 
 def _radicals(polynomial: sympy.Expr, x: sympy.Symbol, region) -> tuple | None:
-    """The two roots of a quadratic with a positive discriminant on the region, as radicals."""
+    """The two roots of a quadratic whose discriminant is nonnegative on the whole region, as radicals."""
     if sympy.degree(polynomial, x) != 2:
         return None
     alpha, beta, gamma = (sympy.expand(c) for c in sympy.Poly(polynomial, x).all_coeffs())
     discriminant = sympy.expand(beta**2 - 4 * alpha * gamma)
-    symbols = tuple(sorted(discriminant.free_symbols | alpha.free_symbols, key=lambda s: s.name))
+    symbols = tuple(sorted(discriminant.free_symbols | alpha.free_symbols | beta.free_symbols, key=lambda s: s.name))
     if symbols:
-        if region is None:
-            return None
-        constraints = tuple(region.constraints) + ((discriminant, "<="),)
-        if not decide(constraints, region.symbols).infeasible:
+        if region is None or not _nonnegative(discriminant, region):
             return None  # complex (or not known to be real) somewhere: the sum over roots says it all
-    elif discriminant <= 0:
+    elif discriminant < 0:
         return None
-    square, rest = _square_part(discriminant)
-    out = []
-    for s in (1, -1):
-        root = (-beta + s * square * sympy.sqrt(rest)) / (2 * alpha) if not symbols else None
-        if root is not None:  # a number: its canonical form
-            form = canonical_form(root)
+    outside, inside = _square_part(discriminant, region)
+    if not symbols:
+        out = []
+        for s in (1, -1):
+            form = canonical_form((-beta + s * outside * sympy.sqrt(inside)) / (2 * alpha))
             out.append((form.text(), form.latex()))
-            continue
-        out.append(_radical_spelling(-beta, s * square, rest, 2 * alpha))
-    return tuple(out)
+        return tuple(out)
+    # Divide b, c and the denominator by the integer content they share: (4 + 4 sqrt(d))/8 is (1 + sqrt(d))/2.
+    shared = sympy.gcd_list([sympy.Poly(v, *symbols).content() if v.free_symbols else abs(v)
+                             for v in (sympy.expand(beta), sympy.expand(outside), sympy.expand(2 * alpha)) if v != 0])
+    beta, outside, alpha2 = (sympy.expand(v / shared) for v in (beta, outside, 2 * alpha))
+    return tuple(_radical_spelling(-beta, s, outside, inside, alpha2, region) for s in (1, -1))
 
 
-def _square_part(value: sympy.Expr) -> tuple[sympy.Integer, sympy.Expr]:
-    """``(c, r)`` with ``value = c² r`` and ``c`` the largest integer square dividing the content."""
-    content, rest = sympy.Poly(value, *sorted(value.free_symbols, key=str)).primitive() if value.free_symbols \
-        else (value, sympy.Integer(1))
-    content = int(content)
-    c = 1
-    for p, e in sympy.factorint(abs(content)).items():
-        c *= p ** (e // 2)
-    return sympy.Integer(c), sympy.expand(rest.as_expr() * content // (c * c)) if value.free_symbols \
-        else sympy.Integer(content // (c * c))
+def _nonnegative(value: sympy.Expr, region) -> bool:
+    """Whether ``value >= 0`` on the whole region (decided exactly; undecided counts as no)."""
+    return decide(tuple(region.constraints) + ((value, "<"),), region.symbols).infeasible
 
 
-def _radical_spelling(b: sympy.Expr, c: sympy.Expr, d: sympy.Expr, a: sympy.Expr) -> tuple[str, str]:
-    """``(b + c·sqrt(d)) / a`` in both spellings (``b, a`` polynomials, ``c`` an integer)."""
-    from graphcollapse.presentation.printing import polynomial_latex, polynomial_text
+def _square_part(value: sympy.Expr, region) -> tuple[sympy.Expr, sympy.Expr]:
+    """``(c, r)`` with ``value = c² r``: squares of the integer content, and of factors nonnegative on the region."""
+    if not value.free_symbols:
+        content, rest = sympy.Integer(value), sympy.Integer(1)
+        factors = []
+    else:
+        content, factors = sympy.factor_list(value)
+        rest = sympy.Integer(1)
+    content = sympy.Rational(content)
+    outside = sympy.Integer(1)
+    for p, e in sympy.factorint(abs(int(content.p))).items():
+        outside *= p ** (e // 2)
+    inside = sympy.sign(content) * abs(int(content.p)) // (outside * outside)
+    for factor, m in factors:
+        if m >= 2:  # sqrt(f^2) = |f|: pulled out where f keeps one sign on the region
+            sign = 1 if _nonnegative(factor, region) else -1 if _nonnegative(-factor, region) else 0
+            if sign:
+                outside *= (sign * factor) ** (m // 2)
+                m = m % 2
+        rest *= factor**m
+    return outside, sympy.expand(inside * rest)
 
-    def poly(value, latex):
-        if value.free_symbols:
-            return polynomial_latex(value) if latex else polynomial_text(value)
-        return canonical_form(value).latex() if latex else canonical_form(value).text()
 
-    sign = " + " if c > 0 else " - "
-    magnitude = abs(c)
+def _radical_spelling(b: sympy.Expr, s: int, c: sympy.Expr, d: sympy.Expr, a: sympy.Expr, region) -> tuple[str, str]:
+    """``(b ± c·sqrt(d)) / a`` in both spellings (``b, a, d`` polynomials, ``c >= 0`` on the region)."""
+    at = region.sample() if region is not None else None
+    magnitude = canonical_form(c, at)
     out = []
     for latex in (False, True):
-        root = rf"\sqrt{{{poly(d, True)}}}" if latex else f"sqrt({poly(d, False)})"
-        if magnitude != 1:
-            root = f"{magnitude} {root}" if latex else f"{magnitude}*{root}"
-        top = root if b == 0 else f"{poly(b, latex)}{sign}{root}"
-        if b == 0 and c < 0:
-            top = f"-{root}"
-        bottom = poly(a, latex)
-        out.append(rf"\frac{{{top}}}{{{bottom}}}" if latex else f"({top})/({bottom})")
+        root = rf"\sqrt{{{_poly(d, True)}}}" if latex else f"sqrt({_poly(d, False)})"
+        if not magnitude.is_one:
+            root = f"{magnitude.latex_factor()} {root}" if latex else f"{magnitude.text_factor()}*{root}"
+        sign = " + " if s > 0 else " - "
+        top = (root if s > 0 else f"-{root}") if b == 0 else f"{_poly(b, latex)}{sign}{root}"
+        bottom = _poly(a, latex)
+        if latex:
+            out.append(rf"\frac{{{top}}}{{{bottom}}}" if bottom != "1" else top)
+        else:
+            plain = not a.free_symbols or a.is_Symbol
+            out.append(f"({top})" + ("" if bottom == "1" else f"/{bottom}" if plain else f"/({bottom})"))
     return out[0], out[1]
+
+
+def _poly(value: sympy.Expr, latex: bool) -> str:
+    from graphcollapse.presentation.printing import polynomial_latex, polynomial_text
+
+    if value.free_symbols:
+        return polynomial_latex(value) if latex else polynomial_text(value)
+    form = canonical_form(value)
+    return form.latex() if latex else form.text()
 
 
 @dataclass(frozen=True)

@@ -156,34 +156,36 @@ def _times(x: _Part, y: _Part) -> _Part | None:
 def _root_parts(rootsum: sympy.RootSum, common: sympy.Expr, t: sympy.Symbol, names: EigenvalueNames) -> list:
     """``common · Σ_{P(w)=0} body(w)`` with ``body`` in ``w^(-t)``: terms in the eigenvalue ``λ = 1/w``."""
     w = rootsum.fun.variables[0]
-    eigenvalue = names.name(sympy.Poly(rootsum.poly.as_expr(), rootsum.poly.gen))
-    x, Q = eigenvalue.symbol, eigenvalue.polynomial
     out = []
     for coefficient, base, power, only in _parts(rootsum.fun.expr, t):
-        if only is not None or sympy.simplify(base * w) != 1:
+        scale = sympy.cancel(base * w)  # the base is scale/w: the eigenvalue λ = scale/w
+        if only is not None or scale.has(w, t) or scale == 0:
             raise UnsupportedError(f"cannot read the sum over roots {rootsum}")
-        out.append((_reduced(common * coefficient, w, x, Q), eigenvalue, power, None))
+        eigenvalue = names.name(sympy.Poly(rootsum.poly.as_expr().xreplace({rootsum.poly.gen: w}), w), scale)
+        x, Q = eigenvalue.symbol, eigenvalue.polynomial
+        out.append((_reduced(common * coefficient, w, x, Q, scale), eigenvalue, power, None))
     return out
 
 
-def _reduced(value: sympy.Expr, w: sympy.Symbol, x: sympy.Symbol, Q: sympy.Expr) -> sympy.Expr:
-    """``value`` (a Laurent polynomial in ``w`` over the symbols' field) at ``w = 1/x``, reduced modulo ``Q(x)``.
+def _reduced(value: sympy.Expr, w: sympy.Symbol, x: sympy.Symbol, Q: sympy.Expr, scale=1) -> sympy.Expr:
+    """``value`` (a Laurent polynomial in ``w`` over the symbols' field) at ``w = scale/x``, reduced modulo ``Q(x)``.
 
-    ``value = Σ_i p_i w^(i - m)``: each power of ``w = x^{-1}`` is reduced
+    ``value = Σ_i p_i w^(i - m)``: each power of ``w = scale · x^{-1}`` is reduced
     modulo ``Q`` in the polynomial ring over the field of the symbols (no
     large expression is ever expanded).
     """
-    symbols = tuple(sorted((value.free_symbols | Q.free_symbols) - {w, x}, key=lambda s: s.name))
+    scale = sympy.sympify(scale)
+    symbols = tuple(sorted((value.free_symbols | Q.free_symbols | scale.free_symbols) - {w, x}, key=lambda s: s.name))
     outer = domain_of([value], (w, *symbols))
     element = outer.convert(value)
     shifts = {monom[0] for monom in element.denom.monoms()}
     if len(shifts) != 1:  # not a Laurent polynomial in w: reduce the rational function as it is
-        numerator, denominator = sympy.fraction(sympy.cancel(sympy.together(value.xreplace({w: 1 / x}))))
+        numerator, denominator = sympy.fraction(sympy.cancel(sympy.together(value.xreplace({w: scale / x}))))
         return sympy.rem(sympy.expand(numerator * sympy.invert(denominator, Q, x)), Q, x)
     (m,) = shifts
     rest = sympy.expand(element.denom.as_expr() / w**m)
     coefficients_Q = sympy.Poly(Q, x).all_coeffs()
-    field = domain_of([*outer.generators, *coefficients_Q, rest], symbols).field
+    field = domain_of([*outer.generators, *coefficients_Q, rest, scale], symbols).field
     Qp = sympy.Poly(Q, x, domain=field)
     X = sympy.Poly(x, x, domain=field)
     inverse = X.invert(Qp)
@@ -192,7 +194,7 @@ def _reduced(value: sympy.Expr, w: sympy.Symbol, x: sympy.Symbol, Q: sympy.Expr)
     for (i,), p in P.terms():
         e = m - i  # w^(i - m) = x^(m - i)
         power = (X**e).rem(Qp) if e >= 0 else (inverse**(-e)).rem(Qp)
-        total += power * sympy.Poly(p, x, domain=field)
+        total += power * sympy.Poly(p * scale**(i - m), x, domain=field)
     total = total.rem(Qp)
     scale = field.convert(sympy.Integer(1)) / field.from_sympy(rest)
     return (total * sympy.Poly(scale, x, domain=field)).as_expr()

@@ -265,34 +265,64 @@ def _constant_form(value, domain) -> Canonical:
 def _algebraic_form(value, domain, point, symbols) -> Canonical:
     """Over ``QQ<θ>(symbols)``: factors over QQ pulled out, one polynomial with radical coefficients left.
 
-    ``value = Σ_m r_m · m`` over monomials ``m`` in the radicals with
-    ``r_m ∈ QQ(symbols)``; over a common denominator ``D`` the numerators
-    share a gcd ``G`` over QQ: ``value = (G/D) · Σ_m h_m · m``.
+    ``value = Σ_m r_m · m`` over constants ``m`` (products of radicals) with
+    ``r_m ∈ QQ(symbols)``.  Each ``r_m`` is factored over QQ (flint when
+    installed), every factor oriented positive at the point, so equal
+    factors are equal expressions: the common denominator ``D`` and the
+    factors ``G`` all numerators share follow from the exponents, and
+    ``value = (G/D) · Σ_m h_m · m`` with no gcd over the number field.
     """
-    from graphcollapse.numbers.coordinates import coordinates
-
-    coords = coordinates(domain, value)
-    per_monomial: dict = {}
-    for c, q in enumerate(coords):
-        if q == 0:
-            continue
-        for monomial, beta in sympy.expand(domain.theta**c).as_coefficients_dict().items():
-            per_monomial[monomial] = per_monomial.get(monomial, 0) + beta * q
-    parts = {m: sympy.fraction(sympy.cancel(r)) for m, r in per_monomial.items()}
-    parts = {m: nd for m, nd in parts.items() if nd[0] != 0}
+    parts = _by_constant(value, symbols)
+    if parts is None:  # not written as Σ r_m · m: the domain's canonical spelling is
+        parts = _by_constant(domain.canonical(value), symbols)
+        if parts is None:
+            raise UnsupportedError(f"{value} has no canonical fraction form here")
+    parts = {m: r for m, r in parts.items() if r != 0}
     if set(parts) <= {sympy.Integer(1)}:
-        return canonical_form(sympy.Integer(0) if not parts else parts[sympy.Integer(1)][0] /
-                              parts[sympy.Integer(1)][1], point)
-    common = reduce(lambda x, y: sympy.lcm(x, y, *symbols), [d for _, d in parts.values()])
-    numerators = {m: sympy.expand(n * sympy.cancel(common / d)) for m, (n, d) in parts.items()}
-    shared = reduce(lambda x, y: sympy.gcd(x, y, *symbols), numerators.values())
-    rest = sympy.expand(sum((sympy.cancel(n / shared) * m for m, n in numerators.items()), sympy.Integer(0)))
-    content, top, bottom = fraction_factors(shared / common, orient_at=point) if (shared / common).free_symbols \
-        else (sympy.cancel(shared / common), [], [])
-    scale, rest = _primitive(rest, symbols)
-    at_point = rest.xreplace(point)
-    if certified_sign(at_point) < 0:
+        return canonical_form(parts.get(sympy.Integer(1), sympy.Integer(0)), point)
+    factored = {m: fraction_factors(r, orient_at=point) if r.free_symbols else (r, [], [])
+                for m, r in parts.items()}
+    denominator: dict = {}
+    for _, _, bottom in factored.values():
+        for g, e in bottom:
+            denominator[g] = max(denominator.get(g, 0), e)
+    numerators = {}
+    for m, (content, top, bottom) in factored.items():
+        exponents = dict(top)
+        own = dict(bottom)
+        for g, e in denominator.items():
+            if e - own.get(g, 0):
+                exponents[g] = exponents.get(g, 0) + e - own.get(g, 0)
+        numerators[m] = (content, exponents)
+    factors = set().union(*(set(e) for _, e in numerators.values()))
+    shared = {f: min(e.get(f, 0) for _, e in numerators.values()) for f in factors}
+    shared = {f: e for f, e in shared.items() if e}
+    rest = sympy.Integer(0)
+    for m, (content, exponents) in numerators.items():
+        term = content * m
+        for f, e in exponents.items():
+            if e - shared.get(f, 0):
+                term *= f ** (e - shared.get(f, 0))
+        rest += term
+    scale, rest = _primitive(sympy.expand(rest), symbols)
+    if certified_sign(rest.xreplace(point)) < 0:
         rest, scale = sympy.expand(-rest), -scale
-    form = _assemble(value, sympy.Rational(content) * scale, list(top), list(bottom), symbols)
+    form = _assemble(value, scale, list(shared.items()), list(denominator.items()), symbols)
     factors = sorted(list(form.top) + [(rest, 1)], key=_reading_order)
     return Canonical(value, form.sign, form.numerator, form.denominator, tuple(factors), form.bottom, symbols)
+
+
+def _by_constant(value, symbols) -> dict | None:
+    """``{m: r_m}`` with ``value = Σ r_m · m``, ``m`` a product of irrational constants, ``r_m`` rational in the
+    symbols; ``None`` if a term mixes radicals into its rational part."""
+    out: dict = {}
+    for term in sympy.Add.make_args(sympy.sympify(value)):
+        constants, rest = [], []
+        for factor in sympy.Mul.make_args(term):
+            (constants if not factor.free_symbols and not factor.is_Rational else rest).append(factor)
+        r = sympy.Mul(*rest)
+        if any(not p.free_symbols for p in r.atoms(sympy.Pow)) or r.has(sympy.Float):
+            return None
+        m = sympy.Mul(*constants)
+        out[m] = out.get(m, 0) + r
+    return out

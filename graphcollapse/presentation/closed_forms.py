@@ -269,8 +269,8 @@ class ClosedForm:
             else:
                 parts.append(f"{base.text()}**t" if simple else f"({base.text()})**t")
         magnitude = canonical_form(-term.coefficient, self.at) if form.sign < 0 else form
-        if not parts:
-            return form.sign, magnitude.latex() if latex else magnitude.text()
+        if not parts:  # joined after a sign by _spell: a sum keeps its parentheses
+            return form.sign, magnitude.latex_factor() if latex else magnitude.text_factor()
         if magnitude.is_one:
             return form.sign, glue.join(parts)
         head = magnitude.latex_factor() if latex else magnitude.text_factor()
@@ -339,8 +339,9 @@ def _in_powers(coefficients, x: sympy.Symbol, latex: bool, at=None) -> str:
         form = canonical_form(c, at)
         magnitude = canonical_form(-c, at) if form.sign < 0 else form
         power = "" if i == 0 else (name if i == 1 else (f"{name}^{{{i}}}" if latex else f"{name}**{i}"))
-        if not power:
-            body = magnitude.latex() if latex else magnitude.text()
+        if not power:  # after a sign, a sum keeps its parentheses
+            body = (magnitude.latex_factor() if latex else magnitude.text_factor()) if out or form.sign < 0 else \
+                (magnitude.latex() if latex else magnitude.text())
         elif magnitude.is_one:
             body = power
         else:

@@ -221,8 +221,9 @@ def _term(coefficient: sympy.Expr, exponents, symbols, latex: bool) -> tuple[int
     s, magnitude = _split_sign(coefficient)
     monomial = _monomial(exponents, symbols, latex)
     glue = " " if latex else "*"
-    if not monomial:
-        return s, _constant(magnitude, latex)
+    if not monomial:  # a sum as a constant term keeps its parentheses: a - (2 + sqrt(2)), never a - 2 + sqrt(2)
+        shown = _constant(magnitude, latex)
+        return s, f"({shown})" if is_sum(magnitude) else shown
     if magnitude == 1:
         return s, glue.join(monomial)
     shown = _constant(magnitude, latex)

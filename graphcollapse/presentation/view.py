@@ -155,7 +155,16 @@ def generic_condition(graph, predicate=None):
 
 
 def present(analysis) -> AnalysisView:
-    """The :class:`AnalysisView` of an :class:`~graphcollapse.analysis.Analysis`."""
+    """The :class:`AnalysisView` of an :class:`~graphcollapse.analysis.Analysis` (computed once per analysis)."""
+    cached = analysis.__dict__.get("_presentation_view")
+    if cached is not None:
+        return cached
+    view = _present(analysis)
+    analysis.__dict__["_presentation_view"] = view  # the analysis is frozen; its __dict__ holds caches
+    return view
+
+
+def _present(analysis) -> AnalysisView:
     at = dict(analysis.interior_point or {})
     region = analysis.region
     generic = generic_condition(analysis.graph, analysis.predicate) if region is not None else sympy.true

@@ -36,6 +36,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import lru_cache
 
 import sympy
 
@@ -135,7 +136,14 @@ def where(region: Region | None, condition=sympy.true) -> Where | None:
     """
     if region is None:
         return None
-    condition = simplified(sympy.true if condition is True else sympy.false if condition is False else condition)
+    condition = sympy.true if condition is True else sympy.false if condition is False else condition
+    return _where(region, condition)
+
+
+@lru_cache(maxsize=1024)
+def _where(region: Region, condition) -> Where:
+    """:func:`where` for a region and a condition (cached: reports ask for the same sets again and again)."""
+    condition = simplified(condition)
     if condition is sympy.false:
         return Where(empty=True)
     if len(region.symbols) == 1:
@@ -301,13 +309,8 @@ def _clauses(region: Region, condition) -> Where:
         if not intervals:
             return Where(empty=True)
         clauses.append(_union(intervals))
-    others = [c for c in constraints if c not in used and c[0].free_symbols]
-    for expr, op in list(others):
-        rest = [c for c in constraints if c != (expr, op)]
-        # A constraint the others imply (a*n >= 0 from a >= 0 and n > 0) is left out; undecided ones stay.
-        if decide(rest + [(expr, _NEGATION[op])], region.symbols, timeout=_REDUNDANCY_TIMEOUT).infeasible:
-            constraints = rest
-            continue
+    others = tuple(c for c in constraints if c not in used and c[0].free_symbols)
+    for expr, op in _irredundant(tuple(constraints), others, region.symbols):
         clause = (relation_text(expr, op), relation_latex(expr, op))
         if clause not in clauses:
             clauses.append(clause)
@@ -317,6 +320,23 @@ def _clauses(region: Region, condition) -> Where:
                         f"({condition_latex(condition)})" if isinstance(condition, sympy.Or) else
                         condition_latex(condition)))
     return Where(tuple(clauses))
+
+
+@lru_cache(maxsize=1024)
+def _irredundant(constraints: tuple, candidates: tuple, symbols: tuple) -> list:
+    """The candidates the other constraints do not imply (a*n >= 0 follows from a >= 0 and n > 0).
+
+    Decided exactly, one candidate at a time (an implied one is dropped before the next is tried);
+    a candidate whose redundancy is undecided stays.
+    """
+    kept, current = [], list(constraints)
+    for expr, op in candidates:
+        rest = [c for c in current if c != (expr, op)]
+        if decide(rest + [(expr, _NEGATION[op])], symbols, timeout=_REDUNDANCY_TIMEOUT).infeasible:
+            current = rest
+        else:
+            kept.append((expr, op))
+    return kept
 
 
 def _as_conjunction(condition):

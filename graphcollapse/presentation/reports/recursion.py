@@ -80,7 +80,7 @@ def _sum(terms, at=None) -> str:
             continue
         magnitude = form if form.sign > 0 else canonical_form(-coefficient, at)
         if not what:
-            body = magnitude.latex()
+            body = magnitude.latex_factor() if out or form.sign < 0 else magnitude.latex()
         elif magnitude.is_one:
             body = what
         else:

@@ -185,19 +185,30 @@ def _reduced(value: sympy.Expr, w: sympy.Symbol, x: sympy.Symbol, Q: sympy.Expr,
     (m,) = shifts
     rest = sympy.expand(element.denom.as_expr() / w**m)
     coefficients_Q = sympy.Poly(Q, x).all_coeffs()
-    field = domain_of([*outer.generators, *coefficients_Q, rest, scale], symbols).field
-    Qp = sympy.Poly(Q, x, domain=field)
+    domain = domain_of([*outer.generators, *coefficients_Q, rest, scale], symbols)
+    field = domain.field
+    Qp = _poly(Q, x, domain)
     X = sympy.Poly(x, x, domain=field)
     inverse = X.invert(Qp)
-    P = sympy.Poly(element.numer.as_expr(), w, domain=field)
+    P = sympy.Poly(element.numer.as_expr(), w)
     total = sympy.Poly(0, x, domain=field)
     for (i,), p in P.terms():
         e = m - i  # w^(i - m) = x^(m - i)
         power = (X**e).rem(Qp) if e >= 0 else (inverse**(-e)).rem(Qp)
-        total += power * sympy.Poly(p * scale**(i - m), x, domain=field)
+        total += power * sympy.Poly.from_dict({(0,): domain.convert(p * scale**(i - m))}, x, domain=field)
     total = total.rem(Qp)
-    scale = field.convert(sympy.Integer(1)) / field.from_sympy(rest)
-    return (total * sympy.Poly(scale, x, domain=field)).as_expr()
+    inverse_rest = field.one / domain.convert(rest)
+    return (total * sympy.Poly.from_dict({(0,): inverse_rest}, x, domain=field)).as_expr()
+
+
+def _poly(expr: sympy.Expr, x: sympy.Symbol, domain) -> sympy.Poly:
+    """``expr`` as a polynomial in ``x`` over ``domain.field``, each coefficient converted by the domain.
+
+    (SymPy's own conversion into an algebraic field identifies every radical
+    by PSLQ, which fails on large coefficients; the domain reads them exactly.)
+    """
+    terms = sympy.Poly(expr, x).terms()
+    return sympy.Poly.from_dict({monom: domain.convert(c) for monom, c in terms}, x, domain=domain.field)
 
 
 # -- reading back ------------------------------------------------------------------------------------

@@ -33,7 +33,8 @@ from graphcollapse.presentation.reports.trajectory import TrajectoryReport
 from graphcollapse.presentation.schema import validate
 from graphcollapse.solvers.predicate import holds_at
 
-from strategies import symbolic_graphs
+import strategies
+from strategies import FRACTIONS, symbolic_graphs
 
 latexwalker = pytest.importorskip("pylatexenc.latexwalker")
 pytest.importorskip("jsonschema")
@@ -243,8 +244,20 @@ def test_drawn_graphs_latex_parses_without_nested_fractions_and_states_the_regio
     assert view.region.text() in text and view.region.latex() in markdown
 
 
+def _irrational(f) -> bool:
+    return any(p.exp.is_Rational and not p.exp.is_Integer for p in sympy.sympify(f).atoms(sympy.Pow))
+
+
+#: Closed forms in t: one symbol with rational weights, or algebraic constants without symbols (the
+#: solver's inverse z-transform over two symbols, or a symbol and sqrt(2), takes minutes: not what is tested here).
+CLOSED_FORM_GRAPHS = (symbolic_graphs(max_models=2, fractions=[f for f in FRACTIONS if sympy.sympify(f).free_symbols
+                                                                <= {strategies.A} and not _irrational(f)])
+                      | symbolic_graphs(max_models=2, fractions=[f for f in FRACTIONS
+                                                                  if not sympy.sympify(f).free_symbols]))
+
+
 @settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
-@given(symbolic_graphs(max_models=2))
+@given(CLOSED_FORM_GRAPHS)
 def test_drawn_closed_forms_are_the_exact_trajectory(graph):
     try:
         system = gc.System(graph)

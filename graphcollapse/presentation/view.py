@@ -35,7 +35,7 @@ import sympy
 
 from graphcollapse.presentation.conditions import condition_latex, condition_text
 from graphcollapse.presentation.formulas import Formula, formula
-from graphcollapse.presentation.where import Where, where
+from graphcollapse.presentation.validity import Where, where
 from graphcollapse.solvers.predicate import holds_at
 
 __all__ = ["AnalysisView", "ModelView", "present", "generic_condition"]

@@ -72,7 +72,7 @@ def float_or_none(value: Any) -> float | None:
 
 
 def where_entry(where) -> dict | None:
-    """``{"text", "latex", "empty"}`` of a :class:`~graphcollapse.presentation.where.Where` (``None`` stays)."""
+    """``{"text", "latex", "empty"}`` of a :class:`~graphcollapse.presentation.validity.Where` (``None`` stays)."""
     if where is None:
         return None
     return {"text": where.text(), "latex": where.latex(), "empty": where.empty}

@@ -33,7 +33,7 @@ from graphcollapse.presentation.reports.json_report import where_entry
 from graphcollapse.presentation.reports.latex import PREAMBLE
 from graphcollapse.presentation.reports.tables import render_table
 from graphcollapse.presentation.view import generic_condition
-from graphcollapse.presentation.where import where
+from graphcollapse.presentation.validity import where
 
 __all__ = ["TrajectoryReport", "SCHEMA_ID"]
 

@@ -9,9 +9,12 @@ In one run this prints
 * ``graphcollapse.limits`` (SCC blocks, right-side symbols split off,
   evaluation/interpolation with python-flint, flint factorisation for the
   paper-ready form), for K = 8 and K = 12;
+* the whole ``graphcollapse.analyze`` of the ring (verdicts, limits, slopes,
+  the exact collapse predicate with its piecewise limits) for K = 8: the
+  predicate reuses the one parametric solve wherever it is valid;
 * the plain alternative: one ``DomainMatrix`` LU solve of the full symmetric
   (vech) system over ``QQ(a, w, s)`` for K = 8 (skip with ``--no-baseline``,
-  it takes one to two minutes).
+  it takes one to four minutes).
 
     python benchmarks/bench_symbolic_limits.py [--sizes 8 12] [--no-baseline]
 """
@@ -68,10 +71,16 @@ def main() -> None:
         check = values[0].subs({s: sympy.Rational(1, 3) for s in graph.symbols})
         print(f"ring of {K:2d}: closed-form limits of all {K} models in {times[K]:6.1f} s "
               f"(L_0 at a=w=s=1/3: {check})")
+    whole = None
+    if 8 in times:
+        began = time.perf_counter()
+        result = gc.analyze(ring(8))
+        whole = time.perf_counter() - began
+        print(f"ring of  8: the whole analyze (predicate {result.models[0].predicate} for m0) in {whole:6.1f} s")
     if not args.no_baseline and 8 in times:
         base = plain_lu(ring(8))
         print(f"ring of  8: one plain DomainMatrix LU solve over QQ(a, w, s): {base:6.1f} s "
-              f"-> graphcollapse is {base / times[8]:.1f}x faster")
+              f"-> limits {base / times[8]:.1f}x faster, the whole analyze {base / whole:.1f}x faster")
 
 
 if __name__ == "__main__":

@@ -53,6 +53,15 @@ _LAZY = {
     # simulation and the cross-check
     "simulate": "graphcollapse.simulation", "SimulationResult": "graphcollapse.simulation",
     "Prediction": "graphcollapse.crosscheck", "CrossCheck": "graphcollapse.crosscheck",
+    # distributional metrics of fitted distributions (exact where a finite structure allows, else labelled)
+    "category_loss": "graphcollapse.metrics", "wasserstein": "graphcollapse.metrics",
+    "divergence": "graphcollapse.metrics", "Metric": "graphcollapse.metrics",
+    # schedules, random modes and memory (issue 13)
+    "analyze_dynamics": "graphcollapse.solvers.dynamics", "dynamic_trajectory": "graphcollapse.solvers.dynamics",
+    "DynamicAnalysis": "graphcollapse.solvers.dynamics", "DynamicModel": "graphcollapse.solvers.dynamics",
+    # graph families in a symbolic size K
+    "family": "graphcollapse.families", "Family": "graphcollapse.families", "FAMILIES": "graphcollapse.families",
+    "analyze_family": "graphcollapse.families", "classify_families": "graphcollapse.families",
     # figures (matplotlib, the 'plot' extra)
     "plot": "graphcollapse.presentation.plots", "save_figure": "graphcollapse.presentation.plots",
 }

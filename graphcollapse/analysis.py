@@ -64,6 +64,9 @@ class ModelResult:
     predicate: Any = None
     explanation: str | None = None
     growth_constant: Any = None
+    #: Further observables of the estimator (e.g. a Gaussian fit's ``"variance"``):
+    #: ``{name: {"limit", "growth", "rate", "vanishes"}}``.
+    observables: dict = field(default_factory=dict)
 
     @property
     def statement(self) -> str:
@@ -105,12 +108,6 @@ class Analysis:
     def by_id(self) -> dict[str, ModelResult]:
         return {m.id: m for m in self.models}
 
-    def to_dict(self) -> dict:
-        """The JSON contract of ``graphcollapse analyze --json``."""
-        from graphcollapse.presentation.reports.json_report import analysis_to_dict
-
-        return analysis_to_dict(self)
-
 
 def collect(system) -> Analysis:
     """The :class:`Analysis` of a :class:`~graphcollapse.system.System`: every cached answer, per model."""
@@ -121,6 +118,9 @@ def collect(system) -> Analysis:
     limits = system.limits
     slopes = system.slopes
     pred = system.predicate
+    extra = {}
+    for name in getattr(rec, "observable_names", ("error",))[1:]:
+        extra[name] = system.observable(name)
     models = []
     for k, model_id in enumerate(graph.ids):
         models.append(ModelResult(
@@ -135,6 +135,9 @@ def collect(system) -> Analysis:
             predicate=None if pred is None else pred.predicates[k],
             explanation=st.explanation[k],
             growth_constant=system.growth_constant(k),
+            observables={name: {"limit": lim[k], "growth": st_.growth[k], "rate": st_.rates[k],
+                                "vanishes": lim[k] is not None and lim[k] == 0}
+                         for name, (st_, lim) in extra.items()},
         ))
     notes = list(rec.notes) + list(system.notes)
     if pred is not None:

@@ -54,8 +54,10 @@ from graphcollapse.solvers.limits import limits as solve_limits
 from graphcollapse.numbers.forms import tidy
 from graphcollapse.numbers.regions import decide
 from graphcollapse.solvers.predicate import collapse_predicate, valid_region
+from graphcollapse.operator.recurrence import Recurrence
+from graphcollapse.solvers.general import limits_of, slopes_of, stability_of
 from graphcollapse.solvers.results import GrowthRates, Limits
-from graphcollapse.solvers.stability import stability
+from graphcollapse.solvers.stability import general_stability, stability
 from graphcollapse.topology import Topology
 from graphcollapse.verdict import theorem_a
 
@@ -145,10 +147,57 @@ class System:
         """Theorem A for every model, in its three forms, cross-checked."""
         return theorem_a(self.graph, self.topology)
 
+    # ------------------------------------------------------- dynamics (issue 13)
+    @property
+    def has_dynamics(self) -> bool:
+        """Whether the graph's process has a schedule, random modes or memory other than replace."""
+        from graphcollapse.solvers.dynamics import has_dynamics
+
+        return has_dynamics(self.graph)
+
+    @cached_property
+    def dynamics(self):
+        """The :class:`~graphcollapse.solvers.dynamics.DynamicAnalysis` of a process with dynamics, else ``None``."""
+        if not self.has_dynamics:
+            return None
+        from graphcollapse.solvers.dynamics import analyze_dynamics
+
+        return dataclasses.replace(analyze_dynamics(self.graph, self._spec), family=self.estimator)
+
+    def _dynamic_values(self, attribute: str, kind):
+        models = self.dynamics.models
+        return kind([getattr(m, attribute) for m in models], ids=self.graph.ids, arithmetic=self.dynamics.arithmetic,
+                    method=self.dynamics.method)
+
     @cached_property
     def stability(self):
         """The deciding boundedness verdict of the estimator's own operator (exact)."""
+        if self.has_dynamics:  # dynamics (issue 13): the verdict of the time-varying process
+            from graphcollapse.solvers.general import GeneralStability
+
+            models = self.dynamics.models
+            return GeneralStability("error", np.array([not m.collapses for m in models], dtype=bool),
+                                    tuple(m.growth for m in models), tuple(m.growth_factor for m in models),
+                                    tuple(m.rate_exponent for m in models), method=self.dynamics.method)
+        if self.is_general:
+            return general_stability(self.recurrence, self.topology)
         return stability(self.recurrence, self.topology)
+
+    @property
+    def is_general(self) -> bool:
+        """Whether the recursion is a general :class:`MomentRecursion` (not the Kronecker ``Recurrence``)."""
+        return not isinstance(self.recurrence, Recurrence)
+
+    def observable(self, name: str):
+        """Verdict, limits and rates of a further observable (e.g. ``"variance"`` of a Gaussian fit).
+
+        Returns ``(GeneralStability, Limits)``; a bounded observable whose
+        limit is exactly 0 *vanishes*, at the geometric rate ``stability.rates[k]``.
+        """
+        if name not in getattr(self.recurrence, "observable_names", ("error",)):
+            raise InputError(f"{self.recurrence.family}: no observable {name!r}")
+        st = stability_of(self.recurrence, name)
+        return st, limits_of(self.recurrence, name, bounded=st.bounded)
 
     # -------------------------------------------------------------- answers
     @cached_property
@@ -175,9 +224,15 @@ class System:
     @cached_property
     def limits(self):
         """``L_k = lim E_k(t)`` per model (``None`` where unbounded), in :attr:`arithmetic`."""
-        values = solve_limits(self.recurrence, topology=self.topology, bounded=self.stability.bounded,
-                              arithmetic=self.arithmetic, dps=self.dps)
-        if self.arithmetic != "exact" or not self.recurrence.symbols:
+        if self.has_dynamics:  # dynamics (issue 13)
+            return self._dynamic_values("limit", Limits)
+        if self.is_general:
+            values = limits_of(self.recurrence, bounded=self.stability.bounded, arithmetic=self.arithmetic,
+                               dps=self.dps)
+        else:
+            values = solve_limits(self.recurrence, topology=self.topology, bounded=self.stability.bounded,
+                                  arithmetic=self.arithmetic, dps=self.dps)
+        if self.arithmetic != "exact" or not self.recurrence.symbols or not self.interior_point:
             return values
         return Limits([None if v is None else tidy(v, at=self.interior_point) for v in values], ids=values.ids,
                       arithmetic=values.arithmetic, method=values.method)
@@ -185,7 +240,11 @@ class System:
     @cached_property
     def slopes(self) -> GrowthRates:
         """The linear growth rate ``c_k`` per model (0 when bounded, ``oo`` when faster than linear)."""
+        if self.has_dynamics:  # dynamics (issue 13)
+            return self._dynamic_values("slope", GrowthRates)
         rec, st = self.recurrence, self.stability
+        if self.is_general:
+            return slopes_of(rec, st)
         if rec.is_kronecker and rec.is_identity_propagation:
             values = growth_rates(rec, topology=self.topology)
             if self.arithmetic != "exact" and rec.exact and not rec.symbols:
@@ -214,7 +273,7 @@ class System:
     def growth_constant(self, k: int):
         """``C`` in ``E_k(t) = C ρ^t + o(ρ^t)`` for geometric growth (exact graphs), else ``None``."""
         st = self.stability
-        if st.growth[k] != "geometric" or self.arithmetic != "exact":
+        if st.growth[k] != "geometric" or self.arithmetic != "exact" or self.is_general:
             return None
         return geometric_constant(self.recurrence, [int(m) for m in self.topology.upstream(k)], k,
                                   st.growth_factor[k])
@@ -226,8 +285,10 @@ class System:
         Available for ``M = I`` estimators in the Kronecker form, where the
         verdict depends on the support only.
         """
+        if self.has_dynamics:  # dynamics (issue 13): the i.i.d. union rule stands in for it
+            return None
         rec = self.recurrence
-        if not self.graph.free_symbols or not (rec.is_kronecker and rec.is_identity_propagation):
+        if self.is_general or not self.graph.free_symbols or not (rec.is_kronecker and rec.is_identity_propagation):
             return None
         try:
             result = collapse_predicate(self.graph, self._spec,
@@ -238,17 +299,27 @@ class System:
         return _oriented(result, self.interior_point)
 
     # --------------------------------------------------------- trajectories
-    def trajectory(self, generations: int) -> tuple[tuple, ...]:
-        """``E_k(t)`` for ``t = 0 … generations`` (exact for exact graphs)."""
+    def trajectory(self, generations: int, name: str = "error") -> tuple[tuple, ...]:
+        """``E_k(t)`` (or the observable ``name``, e.g. ``"variance"``) for ``t = 0 … generations``, exact."""
+        if self.has_dynamics:  # dynamics (issue 13)
+            from graphcollapse.solvers.dynamics import dynamic_trajectory
+
+            if name != "error":
+                raise UnsupportedError(f"the observable {name!r} of a process with a schedule, modes or memory "
+                                       "is not available; its error E_k(t) is")
+            return dynamic_trajectory(self.graph, self._spec, generations)
         from graphcollapse.solvers.trajectory import trajectory
 
-        return trajectory(self.recurrence, generations)
+        return trajectory(self.recurrence, generations, name)
 
-    def closed_form(self, models=None) -> tuple:
-        """``E_k(t)`` as an expression in ``t`` valid for every ``t ≥ 0`` (small exact graphs)."""
+    def closed_form(self, models=None, name: str = "error") -> tuple:
+        """``E_k(t)`` (or the observable ``name``) in closed form, valid for every ``t ≥ 0`` (small exact graphs)."""
+        if self.has_dynamics:  # dynamics (issue 13)
+            raise UnsupportedError("closed forms in t are available for the static process; a process with a "
+                                   "schedule, modes or memory has exact trajectories (trajectory) instead")
         from graphcollapse.solvers.trajectory import closed_form
 
-        return closed_form(self.recurrence, models)
+        return closed_form(self.recurrence, models, name)
 
     def threshold(self, model: str | None = None):
         """The exact sample-size scale from which every model's error stays bounded."""
@@ -281,7 +352,10 @@ class System:
 
     # ----------------------------------------------------------- collected
     def analysis(self) -> Analysis:
-        """Every answer, per model (:class:`~graphcollapse.analysis.Analysis`)."""
+        """Every answer, per model (:class:`~graphcollapse.analysis.Analysis`; a
+        :class:`~graphcollapse.solvers.dynamics.DynamicAnalysis` for a process with dynamics)."""
+        if self.has_dynamics:  # dynamics (issue 13)
+            return self.dynamics
         return collect(self)
 
     def bounded_models(self) -> np.ndarray:

@@ -16,6 +16,9 @@ MODULES = (
     "census",
     "ols",
     "statistics",
+    "fitting",
+    "modes_census",
+    "families",
 )
 
 

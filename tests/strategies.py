@@ -39,6 +39,31 @@ FRACTIONS = [
 
 
 @st.composite
+def weight_rows(draw, K: int, max_part: int = 11, fallback: str = "source"):
+    """``(W, real)`` as exact fractions: drawn sources and real data, integer weight parts normalised per row.
+
+    A model drawn with neither a source nor real data gets a drawn source
+    (``fallback="source"``) or real data (``"real"``).
+    """
+    W, real = [], []
+    for _ in range(K):
+        sources = draw(st.lists(st.booleans(), min_size=K, max_size=K))
+        has_real = draw(st.booleans())
+        if not any(sources) and not has_real:
+            if fallback == "real":
+                has_real = True
+            else:
+                sources[draw(st.integers(0, K - 1))] = True
+        parts = draw(st.lists(st.integers(1, max_part), min_size=sum(sources) + has_real,
+                              max_size=sum(sources) + has_real))
+        total = sum(parts)
+        it = iter(parts)
+        W.append([Fraction(next(it), total) if s else Fraction(0) for s in sources])
+        real.append(Fraction(next(it), total) if has_real else Fraction(0))
+    return W, real
+
+
+@st.composite
 def exact_graphs(draw, max_models: int = 5, max_part: int = 11):
     """Rational graphs with drawn structure: sources, real data, integer weight parts, sizes."""
     K = draw(st.integers(1, max_models))
@@ -52,18 +77,7 @@ def exact_graphs(draw, max_models: int = 5, max_part: int = 11):
             k = draw(st.integers(0, K - 1))
             W[k][(k - 1) % K] = real[k] = Fraction(1, 2)
     else:
-        W, real = [], []
-        for k in range(K):
-            sources = draw(st.lists(st.booleans(), min_size=K, max_size=K))
-            has_real = draw(st.booleans())
-            if not any(sources) and not has_real:
-                sources[draw(st.integers(0, K - 1))] = True
-            parts = draw(st.lists(st.integers(1, max_part), min_size=sum(sources) + has_real,
-                                  max_size=sum(sources) + has_real))
-            total = sum(parts)
-            it = iter(parts)
-            W.append([Fraction(next(it), total) if s else Fraction(0) for s in sources])
-            real.append(Fraction(next(it), total) if has_real else Fraction(0))
+        W, real = draw(weight_rows(K, max_part))
     sizes = draw(st.lists(st.integers(2, 30), min_size=K, max_size=K))
     return from_matrix([[str(w) for w in row] for row in W], real=[str(r) for r in real], n=sizes)
 
@@ -116,3 +130,37 @@ def float_twin(graph):
         W[k, j] = float(w)
     return from_matrix(W, real=np.array([float(r) for r in graph.real]), n=[int(v) for v in graph.n],
                        ids=graph.ids)
+
+
+@st.composite
+def weighted_twins(draw, max_models: int = 4, max_part: int = 6, fit_counts: bool = True):
+    """A pooled graph and its weighted twin: the same weights, every source with its own integer count.
+
+    Model ``k`` draws which models it trains on (and whether it sees real
+    data) and an integer part per source; the weights are the parts over
+    their sum.  With ``fit_counts`` the weighted twin's per-source counts are
+    the parts themselves (``m_kj = w_kj n_k``, so a weighted fit sees the
+    samples a pooled fit pools); otherwise they are drawn independently.
+    """
+    K = draw(st.integers(1, max_models))
+    ids = [chr(ord("A") + k) for k in range(K)]
+    pooled_models, weighted_models, pooled_edges, weighted_edges = [], [], [], []
+    for k in range(K):
+        sources = [j for j, keep in enumerate(draw(st.lists(st.booleans(), min_size=K, max_size=K))) if keep]
+        has_real = draw(st.booleans()) or not sources
+        parts = draw(st.lists(st.integers(1, max_part), min_size=len(sources) + has_real,
+                              max_size=len(sources) + has_real))
+        total = sum(parts)
+        counts = parts if fit_counts else draw(st.lists(st.integers(2, max_part), min_size=len(parts),
+                                                         max_size=len(parts)))
+        real = f"{parts[-1]}/{total}" if has_real else "0"
+        pooled_models.append({"id": ids[k], "n": total, "real": real})
+        weighted = {"id": ids[k], "n": total, "real": real}
+        if has_real:
+            weighted["n_real"] = counts[-1]
+        weighted_models.append(weighted)
+        for j, part, count in zip(sources, parts, counts):
+            pooled_edges.append({"from": ids[j], "to": ids[k], "weight": f"{part}/{total}"})
+            weighted_edges.append({"from": ids[j], "to": ids[k], "weight": f"{part}/{total}", "n": count})
+    return (from_dict({"models": pooled_models, "edges": pooled_edges}),
+            from_dict({"mixing": "weighted", "models": weighted_models, "edges": weighted_edges}))

@@ -184,3 +184,9 @@ def test_cli_plot_without_matplotlib_names_the_extra(monkeypatch, tmp_path, caps
                  "--plot", str(tmp_path / "x.png")]) == 2
     err = capsys.readouterr().err
     assert "pip install 'graphcollapse[plot]'" in err and len(err.strip().splitlines()) == 1
+
+
+def test_the_names_listed_by_help_are_the_ensembles_tables():
+    from graphcollapse.ensembles import ENSEMBLES, names
+
+    assert names.ENSEMBLE_NAMES == tuple(ENSEMBLES)

@@ -27,7 +27,7 @@ from graphcollapse.numbers.domain import is_zero
 from graphcollapse.numbers.parse import check_name, parse_expression
 from graphcollapse.presentation.conditions import read_condition
 from graphcollapse.presentation.decompose import evaluate_entry
-from graphcollapse.presentation.reports import latex_report, markdown_report, text_report
+from graphcollapse.presentation.reports import analysis_to_dict, latex_report, markdown_report, text_report
 from graphcollapse.presentation.reports.latex import latex_document
 from graphcollapse.presentation.reports.trajectory import TrajectoryReport
 from graphcollapse.presentation.schema import validate
@@ -185,7 +185,7 @@ def test_issue_latex_system_of_recursions_is_closed(issue):
 
 
 def test_issue_json_contract(issue):
-    data = issue.to_dict()
+    data = analysis_to_dict(issue)
     check_analysis_json(issue, data)
     assert data["schema"] == "graphcollapse/analysis/2"
     C = data["models"]["C"]
@@ -198,7 +198,7 @@ def test_issue_text_and_markdown_share_the_condition_column_and_cut_nothing(issu
     text, markdown = text_report(issue), markdown_report(issue)
     assert "iff Eq" not in text and "..." not in text
     assert "collapse condition" in text and "collapse condition" in markdown
-    data = issue.to_dict()
+    data = analysis_to_dict(issue)
     for model in "ABC":
         assert data["models"][model]["limit"] in text  # in full, below the table
         assert data["models"][model]["limit_latex"] in markdown
@@ -222,7 +222,7 @@ def _analysis(graph):
 @given(symbolic_graphs(max_models=3))
 def test_drawn_graphs_json_round_trips_and_validates(graph):
     analysis = _analysis(graph)
-    data = analysis.to_dict()
+    data = analysis_to_dict(analysis)
     json.dumps(data)
     check_analysis_json(analysis, data)
 
@@ -326,7 +326,7 @@ def test_symbol_named_underscore_a_prints_safely():
     fragment = latex_report(analysis)
     check_latex(fragment)
     assert r"\mathit{\_a}" in fragment and " _a" not in fragment
-    check_analysis_json(analysis, analysis.to_dict())
+    check_analysis_json(analysis, analysis_to_dict(analysis))
 
 
 def test_eigenvalue_names_are_reserved():

@@ -15,6 +15,8 @@ def test_the_three_checks_are_registered():
     assert all(c.levels == ("quick", "full") for c in CHECKS)
 
 
+# CI runs these very checks in ``python -m proofs_check --quick``; here they run only with ``-m slow``.
+@pytest.mark.slow
 @pytest.mark.parametrize("chk", CHECKS, ids=lambda c: c.run.__name__)
 def test_check_passes_at_quick(chk):
     summary = chk.run("quick")

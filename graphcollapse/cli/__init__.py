@@ -29,6 +29,7 @@ COMMANDS = (
     "check",
     "plot",
     "ensemble",
+    "family",
 )
 
 EPILOG = ("Graph files are JSON: {\"models\": [{\"id\": ..., \"n\": ..., \"real\": ...}], "

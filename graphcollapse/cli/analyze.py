@@ -28,7 +28,7 @@ def add_parser(sub) -> None:
 
 def run(args) -> int:
     from graphcollapse.errors import InputError
-    from graphcollapse.presentation.reports import latex_report, markdown_report, text_report
+    from graphcollapse.presentation.reports import analysis_to_dict, latex_report, markdown_report, text_report
     from graphcollapse.presentation.reports.text import recurrence_report
     from graphcollapse.system import analyze
 
@@ -41,7 +41,7 @@ def run(args) -> int:
         raise InputError("--recurrence needs an exact graph")
     result = analyze(graph, arithmetic="float" if args.float else None)
     if fmt == "json":
-        emit(json.dumps(result.to_dict(), indent=1))
+        emit(json.dumps(analysis_to_dict(result), indent=1))
     elif fmt == "markdown":
         emit(markdown_report(result))
     elif fmt == "latex":

@@ -26,7 +26,7 @@ def run(args) -> int:
     import json
 
     from graphcollapse.examples import load_example
-    from graphcollapse.presentation.reports import latex_report, markdown_report, text_report
+    from graphcollapse.presentation.reports import analysis_to_dict, latex_report, markdown_report, text_report
     from graphcollapse.system import analyze
 
     fmt = output_format(args)
@@ -40,7 +40,7 @@ def run(args) -> int:
         return 0
     result = analyze(graph)
     if fmt == "json":
-        emit(json.dumps(result.to_dict(), indent=1))
+        emit(json.dumps(analysis_to_dict(result), indent=1))
         return 0
     if fmt == "text":
         emit(f"Example {args.example!r}: {graph.name}")

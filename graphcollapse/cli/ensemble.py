@@ -24,8 +24,8 @@ FORMATS = ("text", "json", "markdown")
 
 
 def add_parser(sub) -> None:
-    from graphcollapse.ensembles import DEGREE_LAWS, ENSEMBLES, REAL_RULES, WEIGHT_RULES
-    from graphcollapse.ensembles.intervals import MEAN_METHODS, PROPORTION_METHODS
+    from graphcollapse.ensembles.names import (DEGREE_LAWS, ENSEMBLE_NAMES as ENSEMBLES, MEAN_METHODS,
+                                               PROPORTION_METHODS, REAL_RULES, WEIGHT_RULES)
 
     parser = sub.add_parser("ensemble", help=HELP, description=(
         "Draw random interaction graphs from an ensemble, decide Theorem A on each, and estimate per parameter "

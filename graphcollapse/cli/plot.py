@@ -84,6 +84,11 @@ def run(args) -> int:
         raise InputError(f"--out {str(out)[:200]!r}: the file name must end in .png, .pdf or .svg")
     check_output_path(str(out), force=args.force)
     graph = load_graph(args.graph, args.estimator)
+    from graphcollapse.graph.dynamics import has_dynamics
+
+    if has_dynamics(graph) and args.kind != "trajectory":  # dynamics (issue 13)
+        raise InputError(f"--kind {args.kind} draws a static graph; this file has a schedule, modes or memory "
+                         "(use --kind trajectory, or graphcollapse check --plot)")
     if args.kind == "trajectory" and options.get("replications"):
         with progress_bar(options["generations"] + 1, "simulating", unit="generation") as bar:
             figure = plot(graph, args.kind, values=values, progress=bar if bar.active else None, **options)

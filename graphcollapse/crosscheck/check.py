@@ -59,10 +59,13 @@ from graphcollapse.crosscheck.inference import LateWindow, holm, z_test
 from graphcollapse.crosscheck.prediction import Prediction
 from graphcollapse.simulation.engine.result import SimulationResult
 
-__all__ = ["CrossCheck", "Comparison", "compare", "check_levels", "DEFAULT_ALPHA"]
+__all__ = ["CrossCheck", "Comparison", "compare", "check_levels", "DEFAULT_ALPHA", "RELIABLE_RELATIVE_VARIANCE"]
 
 #: Family-wise error level of the check.
 DEFAULT_ALPHA = 0.001
+#: Largest relative variance of one draw, per replication, at which a Monte Carlo mean is still tested
+#: (the mean of R draws then has a relative standard error of at most 0.1).
+RELIABLE_RELATIVE_VARIANCE = 0.01
 
 
 @dataclass(frozen=True)
@@ -79,10 +82,16 @@ class Comparison:
     z: float
     p_value: float
     rejected: bool
+    #: What is tested: the error, or a further observable of the estimator (``"variance"``, ``"diversity"``).
+    observable: str = "error"
 
     @property
     def label(self) -> str:
-        where = f"E_{self.model}({self.t})" if self.kind == "value" else f"{self.kind} of {self.model}"
+        if self.observable == "error":
+            where = f"E_{self.model}({self.t})" if self.kind == "value" else f"{self.kind} of {self.model}"
+        else:
+            where = f"{self.observable}_{self.model}({self.t})" if self.kind == "value" else \
+                f"{self.kind} of {self.observable} of {self.model}"
         return (f"{where}: predicted {self.predicted:.6g}, simulated {self.estimate:.6g} ± {self.stderr:.2g} "
                 f"(z = {self.z:.2f}, p = {self.p_value:.2g})")
 
@@ -99,6 +108,8 @@ class CrossCheck:
     tests: tuple[Comparison, ...]
     fitted_slopes: np.ndarray
     fitted_slope_stderr: np.ndarray
+    #: Tests not made because the Monte Carlo mean cannot be trusted there (one line per observable and model).
+    skipped: tuple[str, ...] = ()
 
     @property
     def passed(self) -> bool:
@@ -110,17 +121,18 @@ class CrossCheck:
 
     @cached_property
     def by_model(self) -> dict[str, dict[str, list[Comparison]]]:
-        out: dict[str, dict[str, list[Comparison]]] = {i: {"value": [], "growth": [], "limit": []}
-                                                 for i in self.prediction.ids}
+        """The tests of the error, per model and kind."""
+        return self.by_observable["error"]
+
+    @cached_property
+    def by_observable(self) -> dict[str, dict[str, dict[str, list[Comparison]]]]:
+        """The tests per observable (``"error"`` first), model and kind."""
+        names = ("error", *self.prediction.observables)
+        out = {name: {i: {"value": [], "growth": [], "limit": []} for i in self.prediction.ids} for name in names}
         for test in self.tests:
-            out[test.model][test.kind].append(test)
+            out[test.observable][test.model][test.kind].append(test)
         return out
 
-    def to_dict(self) -> dict:
-        """The JSON contract of ``graphcollapse check --json``."""
-        from graphcollapse.presentation.reports.check import check_to_dict
-
-        return check_to_dict(self)
 
 
 def _skewness(draws: np.ndarray) -> np.ndarray:
@@ -184,25 +196,87 @@ def compare(graph: InteractionGraph, result: SimulationResult, reference: Predic
     exact_slope = window.slope_weights @ reference.trajectory
     exact_late = window.late_weights @ reference.trajectory
 
-    rows = []  # (model, kind, t, predicted, estimate, stderr, allowance, skewness)
+    rows = []  # (model, kind, t, predicted, estimate, stderr, allowance, skewness, observable)
     for k, model in enumerate(graph.ids):
         for t in range(T + 1):
             pred = predicted.trajectory[t, k]
             rows.append((model, "value", t, pred, result.mean_error[t, k], result.stderr[t, k], rel_tol * abs(pred),
-                         value_skew[t, k]))
+                         value_skew[t, k], "error"))
         if window.has_slope and np.isfinite(predicted.slopes[k]) and np.isfinite(reference.slopes[k]):
             pred = predicted.slopes[k]
             allowance = abs(exact_slope[k] - reference.slopes[k]) + rel_tol * abs(pred)
-            rows.append((model, "growth", None, pred, slopes[k], slope_se[k], allowance, slope_skew[k]))
+            rows.append((model, "growth", None, pred, slopes[k], slope_se[k], allowance, slope_skew[k], "error"))
         if np.isfinite(predicted.limits[k]) and np.isfinite(reference.limits[k]):
             pred = predicted.limits[k]
             allowance = abs(exact_late[k] - reference.limits[k]) + rel_tol * abs(pred)
-            rows.append((model, "limit", None, pred, late[k], late_se[k], allowance, late_skew[k]))
-    _, _, _, pred_col, est_col, se_col, allow_col, skew_col = zip(*rows)
+            rows.append((model, "limit", None, pred, late[k], late_se[k], allowance, late_skew[k], "error"))
+    rows += _observable_rows(graph, result, reference, predicted, window, rel_tol)
+    rows, skipped = _reliable(rows, graph, reference, R, T)
+    _, _, _, pred_col, est_col, se_col, allow_col, skew_col, _ = zip(*rows)
     z, p = z_test(est_col, pred_col, se_col, allow_col, skew_col, replications=R)
     rejected = holm(p, alpha)
     tests = tuple(Comparison(model, kind, t, float(pr), float(est), float(se), float(al), float(zz), float(pp),
-                             bool(rj))
-                  for (model, kind, t, pr, est, se, al, _), zz, pp, rj in zip(rows, z, p, rejected))
+                             bool(rj), name)
+                  for (model, kind, t, pr, est, se, al, _, name), zz, pp, rj in zip(rows, z, p, rejected))
     return CrossCheck(result=result, prediction=predicted, alpha=alpha, rel_tol=rel_tol, window=window,
-                      tests=tests, fitted_slopes=slopes, fitted_slope_stderr=slope_se)
+                      tests=tests, fitted_slopes=slopes, fitted_slope_stderr=slope_se, skipped=skipped)
+
+
+def _reliable(rows: list, graph, reference: Prediction, replications: int,
+              generations: int) -> tuple[list, tuple[str, ...]]:
+    """The rows whose Monte Carlo mean the replications can resolve, and one line per skipped run of them.
+
+    Where the exact theory declares multiplicative noise (``reference.tails``:
+    relative variance of one draw at most ``q^(t+1)``), a mean of ``R`` draws
+    is normal enough for the z-test only while ``q^(t+1) ≤ R ×``
+    :data:`RELIABLE_RELATIVE_VARIANCE`; beyond that it is dominated by rare
+    draws that a run of ``R`` has not seen, and is not tested.  The bound
+    comes from the theory, never from the prediction under test.
+    """
+    if not reference.tails:
+        return rows, ()
+    limit = np.log(replications * RELIABLE_RELATIVE_VARIANCE)
+    kept, first = [], {}
+    for row in rows:
+        model, kind, t, *_, name = row
+        q = reference.tails.get(name)
+        when = generations if t is None else t     # growth and limits use the whole run
+        if q is not None and (when + 1) * np.log(q[graph.index[model]]) > limit:
+            first[(name, model)] = min(first.get((name, model), when), when)
+            continue
+        kept.append(row)
+    notes = tuple(f"{name} of {model} from generation {t} on: relative variance up to "
+                  f"{reference.tails[name][graph.index[model]] ** (t + 1):.3g} per draw, more than "
+                  f"{replications} replications resolve" for (name, model), t in first.items())
+    return kept, notes
+
+
+def _observable_rows(graph, result, reference, predicted, window, rel_tol) -> list:
+    """Value and limit tests of the observables that both the prediction and the simulation carry.
+
+    The same tests as for the error: the exact value at every generation,
+    and the limit against the late-window mean with the exact transient as
+    allowance (an observable that vanishes is tested against 0).
+    """
+    rows = []
+    for name, pred in predicted.observables.items():
+        if name not in result.observables or name not in reference.observables:
+            continue
+        if pred.trajectory.shape != result.mean_error.shape:
+            raise InputError(f"cross_check: the prediction of {name!r} covers {pred.trajectory.shape[0] - 1} "
+                             f"generations, the simulation {result.generations}")
+        draws = result.values(name)
+        mean, se, skew = result.mean(name), result.stderr_of(name), _skewness(draws)
+        late_draws = np.tensordot(draws, window.late_weights, axes=([1], [0]))
+        late, late_se, late_skew = late_draws.mean(axis=0), late_draws.std(axis=0, ddof=1) / np.sqrt(len(draws)), \
+            _skewness(late_draws)
+        exact_late = window.late_weights @ reference.observables[name].trajectory
+        for k, model in enumerate(graph.ids):
+            for t in range(result.generations + 1):
+                value = pred.trajectory[t, k]
+                rows.append((model, "value", t, value, mean[t, k], se[t, k], rel_tol * abs(value), skew[t, k], name))
+            limit, exact = pred.limits[k], reference.observables[name].limits[k]
+            if np.isfinite(limit) and np.isfinite(exact):
+                allowance = abs(exact_late[k] - exact) + rel_tol * abs(limit)
+                rows.append((model, "limit", None, limit, late[k], late_se[k], allowance, late_skew[k], name))
+    return rows

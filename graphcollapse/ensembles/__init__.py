@@ -24,9 +24,9 @@ module                   answers
 ``statistics``           one sample: verdicts, closed classes (one SCC + one BFS)
 ``sampling``             a design, its seeds, one sample (and limits, for small K)
 ``intervals``            Wilson, Clopper–Pearson, ``t``, bootstrap
-``estimate``             the per-point estimates
+``point_estimates``      the per-point estimates
 ``asymptotic``           the ``K → ∞`` law
-``sweep``                grids × sizes on processes or Dask, resumable
+``sweeps``               grids × sizes on processes or Dask, resumable
 =======================  ====================================================
 
 Examples
@@ -37,16 +37,32 @@ Examples
 (8, True, 0.797)
 """
 
-from graphcollapse.ensembles.asymptotic import AsymptoticLaw, erdos_renyi_closed_form, law
-from graphcollapse.ensembles.degrees import DEGREE_LAWS, DegreeLaw, degree_law
-from graphcollapse.ensembles.digraph import FlowDigraph
-from graphcollapse.ensembles.estimate import DEFAULT_THRESHOLD, PointEstimate, summarize
-from graphcollapse.ensembles.intervals import Interval, clopper_pearson, t_interval, wilson
-from graphcollapse.ensembles.models import ALIASES, ENSEMBLES, Ensemble, resolve
-from graphcollapse.ensembles.rules import REAL_RULES, WEIGHT_RULES
-from graphcollapse.ensembles.sampling import Design, draw_sample
-from graphcollapse.ensembles.statistics import SampleStatistics, collapsing_models, sample_statistics
-from graphcollapse.ensembles.sweep import Row, SweepTable, estimate, sweep
+from importlib import import_module
+
+#: Where each public name lives; modules are imported on first use, so the command line's
+#: ``--help`` (which lists the names) does not pay for SciPy and SymPy.
+_LAZY = {
+    "AsymptoticLaw": "asymptotic", "erdos_renyi_closed_form": "asymptotic", "law": "asymptotic",
+    "DEGREE_LAWS": "degrees", "DegreeLaw": "degrees", "degree_law": "degrees",
+    "FlowDigraph": "digraph",
+    "DEFAULT_THRESHOLD": "point_estimates", "PointEstimate": "point_estimates", "summarize": "point_estimates",
+    "Interval": "intervals", "clopper_pearson": "intervals", "t_interval": "intervals", "wilson": "intervals",
+    "ALIASES": "models", "ENSEMBLES": "models", "Ensemble": "models", "resolve": "models",
+    "REAL_RULES": "rules", "WEIGHT_RULES": "rules",
+    "Design": "sampling", "draw_sample": "sampling",
+    "SampleStatistics": "statistics", "collapsing_models": "statistics", "sample_statistics": "statistics",
+    "Row": "sweeps", "SweepTable": "sweeps", "estimate": "sweeps", "sweep": "sweeps",
+}
+
+
+def __getattr__(name: str):
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'graphcollapse.ensembles' has no attribute {name!r}")
+    value = getattr(import_module(f"graphcollapse.ensembles.{module}"), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "ENSEMBLES", "ALIASES", "Ensemble", "resolve", "FlowDigraph", "DegreeLaw", "degree_law", "DEGREE_LAWS",

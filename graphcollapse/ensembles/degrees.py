@@ -32,11 +32,11 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import optimize, special, stats
 
+from graphcollapse.ensembles.names import DEGREE_LAWS
 from graphcollapse.errors import InputError
 
 __all__ = ["DegreeLaw", "degree_law", "DEGREE_LAWS", "LAW_CUTOFF"]
 
-DEGREE_LAWS = ("poisson", "fixed", "geometric", "powerlaw")
 
 #: Largest degree the law's generating functions sum over (the tail beyond carries < 1e-9 of the mass
 #: for every law with gamma >= 2.5 at c <= 20; the sum is renormalised in any case).

@@ -30,15 +30,13 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
 
+from graphcollapse.ensembles.names import MEAN_METHODS, PROPORTION_METHODS
 from graphcollapse.errors import InputError
 
 __all__ = ["Interval", "wilson", "clopper_pearson", "t_interval", "bootstrap", "proportion", "mean_interval",
            "PROPORTION_METHODS", "MEAN_METHODS"]
 
-PROPORTION_METHODS = ("wilson", "clopper-pearson")
-MEAN_METHODS = ("t", "bootstrap")
 
 
 @dataclass(frozen=True)
@@ -82,6 +80,8 @@ def wilson(k: int, n: int, confidence: float = 0.95) -> Interval:
     _check(confidence)
     if n == 0:
         return Interval(None, None, None, 0, "wilson", confidence)
+    from scipy import stats  # lazily: the command line's --help imports this module
+
     z = stats.norm.ppf(0.5 + confidence / 2)
     phat = k / n
     centre = (phat + z * z / (2 * n)) / (1 + z * z / n)
@@ -95,6 +95,8 @@ def clopper_pearson(k: int, n: int, confidence: float = 0.95) -> Interval:
     if n == 0:
         return Interval(None, None, None, 0, "clopper-pearson", confidence)
     a = (1 - confidence) / 2
+    from scipy import stats
+
     low = 0.0 if k == 0 else float(stats.beta.ppf(a, k, n - k + 1))
     high = 1.0 if k == n else float(stats.beta.ppf(1 - a, k + 1, n - k))
     return Interval(k / n, low, high, n, "clopper-pearson", confidence)
@@ -117,6 +119,8 @@ def t_interval(values, confidence: float = 0.95) -> Interval:
     mean = float(x.mean())
     if x.size < 2:
         return Interval(mean, None, None, 1, "t", confidence)
+    from scipy import stats
+
     half = float(stats.t.ppf(0.5 + confidence / 2, x.size - 1) * x.std(ddof=1) / math.sqrt(x.size))
     return Interval(mean, mean - half, mean + half, int(x.size), "t", confidence)
 

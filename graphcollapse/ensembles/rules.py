@@ -34,12 +34,11 @@ import numpy as np
 import scipy.sparse as sp
 
 from graphcollapse.ensembles.digraph import FlowDigraph
+from graphcollapse.ensembles.names import WEIGHT_RULES, REAL_RULES
 from graphcollapse.errors import InputError
 
 __all__ = ["REAL_RULES", "WEIGHT_RULES", "real_data", "has_real", "weight_matrix", "check_real_rule"]
 
-REAL_RULES = ("random", "top-in", "top-out", "set")
-WEIGHT_RULES = ("uniform", "dirichlet")
 
 
 def check_real_rule(rule: str, p: float | None, real_set=None) -> None:

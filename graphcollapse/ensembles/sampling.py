@@ -118,7 +118,8 @@ class Design:
 def _limits_exceed(design: Design, graph, real: np.ndarray, collapsing: np.ndarray,
                    rng: np.random.Generator) -> tuple[float, str]:
     """Fraction of models with limit > level (collapsing ones included), and the arithmetic used."""
-    import graphcollapse as gc
+    from graphcollapse.graph import from_matrix
+    from graphcollapse.system import System
 
     W, r = weight_matrix(graph, real, rng, weights=design.weights, real_weight=design.real_weight,
                          alpha=design.alpha)
@@ -139,11 +140,11 @@ def _limits_exceed(design: Design, graph, real: np.ndarray, collapsing: np.ndarr
         rows = [[0] * K for _ in range(K)]
         for k, j in zip(coo.row.tolist(), coo.col.tolist()):
             rows[k][j] = (1 - rational_r[k]) / int(degree[k])
-        system = gc.System(gc.from_matrix(rows, real=rational_r, n=design.n))
+        system = System(from_matrix(rows, real=rational_r, n=design.n))
         level = Fraction(str(design.level))
         label = "exact rational"
     else:
-        system = gc.System(gc.from_matrix(W, real=r, n=design.n))
+        system = System(from_matrix(W, real=r, n=design.n))
         level = design.level
         label = "float"
     limits = system.limits

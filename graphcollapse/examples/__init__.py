@@ -3,7 +3,7 @@
 Examples
 --------
 >>> sorted(EXAMPLES)[:3]
-['chain', 'demo', 'mixed_pair']
+['accumulate', 'alternating', 'chain']
 >>> load_example("two_cycle").ids
 ('A', 'B')
 """
@@ -24,6 +24,9 @@ EXAMPLES = {
     "mixed_pair": "A and B each train half on themselves and half on the other, no real data",
     "self_loop": "one model retraining on its own outputs with real-data weight a (symbolic)",
     "ring4": "a directed ring of 4 models with symbolic weights a, w and noise s",
+    "alternating": "a schedule alternating A <- B and B <- A: both collapse, although neither graph has a closed class",
+    "accumulate": "one model keeping all its data (Gerstgrasser et al.): E(t) -> (sigma^2/n) pi^2/6",
+    "random_modes": "the alternating modes drawn by a Markov chain that always switches: collapse, unlike i.i.d.",
 }
 
 

@@ -136,11 +136,12 @@ class InteractionGraph:
 
     __slots__ = (
         "name", "mixing", "symbols", "_estimator", "_ids", "sources", "targets", "weights",
-        "real", "n", "n0", "n_real", "sigma2", "edge_n", "K", "is_exact", "tolerance", "__dict__",
+        "real", "n", "n0", "n_real", "sigma2", "edge_n", "K", "is_exact", "tolerance", "dynamics", "__dict__",
     )
 
     def __init__(self, *, name, mixing, symbols, estimator, ids, K, sources, targets, weights, real,
-                 n=None, n0=None, n_real=None, sigma2=None, edge_n=None, is_exact=True, tolerance=None):
+                 n=None, n0=None, n_real=None, sigma2=None, edge_n=None, is_exact=True, tolerance=None,
+                 dynamics=None):
         set_ = object.__setattr__
         set_(self, "name", name)
         set_(self, "mixing", mixing)
@@ -167,6 +168,8 @@ class InteractionGraph:
         set_(self, "is_exact", bool(is_exact))
         # Float graphs: entries of absolute value <= tolerance were read as zero (None: exactly 0.0 only).
         set_(self, "tolerance", tolerance)
+        # dynamics (issue 13): the schedule, modes and memory of graph/dynamics.py; None for the paper's process.
+        set_(self, "dynamics", dynamics)
 
     def __setattr__(self, key, value):
         raise AttributeError("InteractionGraph is immutable")
@@ -338,7 +341,7 @@ class InteractionGraph:
             if edge.n is not None and not (derived and has_n[edge.target]):
                 entry["n"] = out(edge.n)
             edges.append(entry)
-        return {
+        out = {
             "name": self.name,
             "mixing": self.mixing,
             "symbols": [s.name for s in self.symbols],
@@ -346,6 +349,9 @@ class InteractionGraph:
             "models": models,
             "edges": edges,
         }
+        if self.dynamics is not None:  # dynamics (issue 13)
+            out.update(self.dynamics.to_dict())
+        return out
 
     def to_json(self, indent: int | None = 1) -> str:
         """Serialise to the graph-file format (see :func:`graphcollapse.graph.io.from_json`)."""
@@ -375,7 +381,9 @@ class InteractionGraph:
 
     def with_estimator(self, estimator: Mapping) -> "InteractionGraph":
         """A copy with another estimator specification (e.g. from ``--estimator``)."""
-        return self._replace(estimator=dict(estimator))
+        dynamics = None if self.dynamics is None else \
+            self.dynamics.map_graphs(lambda g: g.with_estimator(estimator))  # dynamics (issue 13)
+        return self._replace(estimator=dict(estimator), dynamics=dynamics)
 
     def subs(self, values: Mapping) -> "InteractionGraph":
         """Substitute symbols (a mapping of Symbol or name to value) everywhere.
@@ -423,14 +431,15 @@ class InteractionGraph:
             name=self.name, mixing=self.mixing, symbols=remaining, estimator=estimator, ids=self._ids,
             K=self.K, sources=self.sources, targets=self.targets, weights=weights,
             real=real, n=sub(self.n), n0=sub(self.n0), n_real=sub(self.n_real),
-            sigma2=sub(self.sigma2), edge_n=sub(self.edge_n), is_exact=True)
+            sigma2=sub(self.sigma2), edge_n=sub(self.edge_n), is_exact=True,
+            dynamics=None if self.dynamics is None else self.dynamics.subs(mapping, values))  # dynamics (issue 13)
 
     def _replace(self, **changes) -> "InteractionGraph":
         fields = dict(
             name=self.name, mixing=self.mixing, symbols=self.symbols, estimator=self.estimator, ids=self._ids,
             K=self.K, sources=self.sources, targets=self.targets, weights=self.weights, real=self.real, n=self.n,
             n0=self.n0, n_real=self.n_real, sigma2=self.sigma2, edge_n=self.edge_n, is_exact=self.is_exact,
-            tolerance=self.tolerance)
+            tolerance=self.tolerance, dynamics=self.dynamics)
         fields.update(changes)
         return InteractionGraph(**fields)
 

@@ -23,11 +23,12 @@ import sympy
 
 from graphcollapse.errors import InputError, guarded
 from graphcollapse.graph.core import DEFAULT_ESTIMATOR, MIXING_RULES, InteractionGraph
+from graphcollapse.graph.dynamics import DYNAMICS_KEYS, parse_dynamics
 from graphcollapse.numbers.domain import NumberDomain
 from graphcollapse.numbers.parse import check_name, to_exact
 
 __all__ = ["from_dict", "declare_symbols", "validated"]
-_TOP_KEYS = {"name", "mixing", "symbols", "estimator", "models", "edges"}
+_TOP_KEYS = {"name", "mixing", "symbols", "estimator", "models", "edges", *DYNAMICS_KEYS}
 _MODEL_KEYS = {"id", "n", "n0", "real", "n_real", "sigma2"}
 _EDGE_KEYS = {"from", "to", "weight", "n"}
 
@@ -124,7 +125,10 @@ def from_dict(data: Mapping) -> InteractionGraph:
             raise InputError(f"duplicate {label}")
         raw_edges[key] = edge
 
-    return _assemble(name, mixing, symbols, estimator, ids, raw_models, raw_edges)
+    graph = _assemble(name, mixing, symbols, estimator, ids, raw_models, raw_edges)
+    # dynamics (issue 13): schedule, modes, memory; each phase or mode is validated like a graph.
+    dynamics = parse_dynamics(data, graph, lambda layout: from_dict(layout))
+    return graph if dynamics is None else graph._replace(dynamics=dynamics)
 
 
 def _exact_or_none(value, symbols, where):

@@ -135,9 +135,10 @@ def _clear_row_denominators(M, B, symbols):
         for j in range(M.cols):
             value = M[i, j]
             if value != 0:
-                value = sympy.cancel(sympy.together(value))
-                M[i, j] = value
-                dens.append(sympy.fraction(value)[1])
+                if not _is_polynomial(value):  # polynomials need no cancellation (the costly part)
+                    value = sympy.cancel(sympy.together(value))
+                    M[i, j] = value
+                    dens.append(sympy.fraction(value)[1])
         scale = sympy.lcm_list(dens) if dens else sympy.Integer(1)
         if symbols:
             scale = scale * _coefficient_denominator_lcm([sympy.expand(M[i, j] * scale) for j in range(M.cols)],
@@ -152,6 +153,15 @@ def _clear_row_denominators(M, B, symbols):
             for j in range(M.cols):
                 M[i, j] = sympy.expand(M[i, j])
     return M, B
+
+
+def _is_polynomial(expr: sympy.Expr) -> bool:
+    """Structurally a polynomial: no negative or fractional power of anything with a symbol."""
+    if expr.is_Pow:
+        return (bool(expr.exp.is_Integer) and expr.exp >= 0 and _is_polynomial(expr.base)) or not expr.free_symbols
+    if expr.is_Add or expr.is_Mul:
+        return all(_is_polynomial(arg) for arg in expr.args)
+    return expr.is_Symbol or expr.is_Rational or not expr.free_symbols
 
 
 def _coefficient_denominator_lcm(polys, symbols) -> int:

@@ -39,7 +39,7 @@ from sympy.polys.matrices import DomainMatrix
 
 from graphcollapse.numbers import flint as flint_switch
 
-__all__ = ["SpectralRadius", "spectral_radius", "compare_with_one"]
+__all__ = ["SpectralRadius", "spectral_radius", "compare_with_one", "classify_factor"]
 
 _Z = sympy.Symbol("z")
 _T = sympy.Symbol("t", real=True)
@@ -154,6 +154,12 @@ def spectral_radius(A: sympy.MatrixBase) -> SpectralRadius:
         group = _exact_ties(group)
     return SpectralRadius(value, comparison, group,
                           _semisimple(A, {g for _, g, _ in group}, {g: m for _, g, m in group}), poly)
+
+
+def classify_factor(f: sympy.Poly) -> list[tuple[int, sympy.Expr]]:
+    """``[(sign(|λ| − 1), |λ| exactly), …]`` for the roots of an irreducible rational polynomial, decided exactly."""
+    f = sympy.Poly(f.as_expr(), _Z, domain=sympy.QQ)
+    return [(kind, _modulus(root.exact, f)) for kind, root in _classify_roots(f)]
 
 
 def _classify_roots(f: sympy.Poly):

@@ -15,7 +15,12 @@ the number field is ever taken:
   linear system over ``QQ<θ>(a, b, …)`` into one ``d`` times larger over
   ``QQ(a, b, …)`` (what :func:`graphcollapse.linalg.exact_solve.solve_exact`
   does with algebraic systems with symbols);
-* :func:`from_coordinates` is the canonical SymPy spelling ``Σ q_c θ^c``.
+* :func:`from_coordinates` is the canonical SymPy spelling ``Σ q_c θ^c``;
+* :func:`vector` evaluates an expression directly as its coordinate vector,
+  every intermediate coordinate a reduced fraction over ``QQ`` (a product
+  reduces ``θ^k`` for ``k ≥ d`` with the minimal polynomial, an inverse
+  solves ``R(x) y = e_0``), so long sums of fractions never pile up their
+  denominators.
 
 Examples
 --------
@@ -36,7 +41,7 @@ from itertools import permutations
 import sympy
 from sympy.polys.rings import ring
 
-__all__ = ["coordinates", "from_coordinates", "regular_matrix", "element_coordinates", "degree"]
+__all__ = ["coordinates", "from_coordinates", "regular_matrix", "element_coordinates", "degree", "vector"]
 
 
 def degree(domain) -> int:
@@ -55,6 +60,8 @@ def _rational_ring(domain):
 def _ground_coords(domain, c) -> list:
     """Coordinates (in QQ, low powers of θ first) of an element of the ground field."""
     d = degree(domain)
+    if d == 1:  # QQ (a generator that was rational in disguise maps to a rational)
+        return [c]
     values = list(reversed(c.to_list()))
     return [sympy.QQ(0)] * d if not values else values + [sympy.QQ(0)] * (d - len(values))
 
@@ -105,8 +112,131 @@ def _minor(matrix, i, j):
 
 def coordinates(domain, value) -> list[sympy.Expr]:
     """The canonical coordinates ``q_0 … q_{d-1}`` (SymPy rational functions in lowest terms) of ``value``."""
-    numerator, denominator = domain.quotient(value)
-    return quotient_coordinates(domain, numerator, denominator)
+    if not isinstance(value, sympy.Basic):
+        return quotient_coordinates(domain, value.numer, value.denom)
+    return [_fraction_expr(q) for q in vector(domain, value)]
+
+
+# -- coordinate vectors over QQ(symbols), reduced at every step --------------------------------------
+
+def _fractions(domain):
+    """``QQ(symbols)`` as SymPy's reduced fraction field (cached on the domain)."""
+    cached = domain.__dict__.get("_qq_fractions")
+    if cached is None:
+        cached = domain.__dict__["_qq_fractions"] = sympy.QQ.frac_field(*domain.symbols)
+    return cached
+
+
+def _reduction(domain) -> list[list]:
+    """Coordinates (in QQ) of ``θ^k`` for ``k = 0 … 2d − 2``."""
+    cached = domain.__dict__.get("_theta_powers")
+    if cached is None:
+        d = degree(domain)
+        theta = domain.ground([1, 0]) if d > 1 else domain.ground.one
+        power, cached = domain.ground.one, []
+        for _ in range(2 * d - 1):
+            cached.append(_ground_coords(domain, power))
+            power = power * theta
+        domain.__dict__["_theta_powers"] = cached
+    return cached
+
+
+def _multiply(domain, x, y):
+    F = _fractions(domain)
+    d = len(x)
+    table = _reduction(domain)
+    out = [F.zero] * d
+    for i, xi in enumerate(x):
+        if not xi:
+            continue
+        for j, yj in enumerate(y):
+            if not yj:
+                continue
+            product = xi * yj
+            for r, c in enumerate(table[i + j]):
+                if c:
+                    out[r] += product * F.convert(c)
+    return out
+
+
+def _inverse(domain, x):
+    """``x⁻¹``: solve ``R(x) y = e_0`` (Cramer over ``QQ(symbols)``; ``d`` is small)."""
+    F = _fractions(domain)
+    d = len(x)
+    if d == 1:
+        if not x[0]:
+            raise ZeroDivisionError
+        return [F.one / x[0]]
+    basis = [[F.one if r == c else F.zero for r in range(d)] for c in range(d)]
+    columns = [_multiply(domain, x, e) for e in basis]
+    R = [[columns[c][r] for c in range(d)] for r in range(d)]
+    det = _det(R)
+    if not det:
+        raise ZeroDivisionError
+    return [_det([row[:c] + [F.one if r == 0 else F.zero] + row[c + 1:] for r, row in enumerate(R)]) / det
+            for c in range(d)]
+
+
+def vector(domain, expr: sympy.Expr) -> list:
+    """The coordinate vector of ``expr`` (reduced fractions over ``QQ(symbols)``), computed bottom up."""
+    from graphcollapse.numbers.elements import fold
+
+    F = _fractions(domain)
+    d = degree(domain)
+    gens = dict(zip(domain.symbols, F.gens))
+
+    def leaf(node):
+        if node.is_Rational:
+            return _Vector(domain, [F.convert(sympy.QQ(int(node.p), int(node.q)))] + [F.zero] * (d - 1))
+        if node.is_Symbol:
+            return _Vector(domain, [gens[node]] + [F.zero] * (d - 1))
+        return _Vector(domain, [F.convert(c) for c in _ground_coords(domain, domain._atom(node))])
+
+    try:
+        return fold(expr, leaf, lambda v: v.inverse(), {}).values
+    except ZeroDivisionError:
+        raise ZeroDivisionError(f"{expr}: division by zero") from None
+
+
+class _Vector:
+    """A coordinate vector with the field operations ``fold`` needs."""
+
+    __slots__ = ("domain", "values")
+
+    def __init__(self, domain, values):
+        self.domain, self.values = domain, values
+
+    def __add__(self, other):
+        return _Vector(self.domain, [a + b for a, b in zip(self.values, other.values)])
+
+    def __mul__(self, other):
+        return _Vector(self.domain, _multiply(self.domain, self.values, other.values))
+
+    def __pow__(self, n: int):
+        result, base = None, self
+        while n:
+            if n & 1:
+                result = base if result is None else result * base
+            n >>= 1
+            if n:
+                base = base * base
+        return result
+
+    def inverse(self):
+        return _Vector(self.domain, _inverse(self.domain, self.values))
+
+
+def _fraction_expr(q) -> sympy.Expr:
+    """A reduced fraction over QQ as SymPy, denominator monic and integral primitive."""
+    numerator, denominator = q.numer, q.denom
+    if not numerator:
+        return sympy.Integer(0)
+    lead = denominator.LC
+    numerator, denominator = numerator.quo_ground(lead), denominator.quo_ground(lead)
+    scale = _integer_scale(denominator)
+    if scale != 1:
+        numerator, denominator = numerator.mul_ground(scale), denominator.mul_ground(scale)
+    return numerator.as_expr() / denominator.as_expr()
 
 
 def quotient_coordinates(domain, numerator, denominator) -> list[sympy.Expr]:
@@ -159,21 +289,38 @@ def from_coordinates(domain, coords) -> sympy.Expr:
 
     Each ``θ^c`` expands into monomials of the generators (``sqrt(2)``,
     ``2**(1/3)``, ...); the coefficient of each monomial is a rational
-    function over ``QQ`` in lowest terms.
+    function over ``QQ`` in lowest terms, combined in SymPy's reduced
+    fraction field over ``QQ`` (no cancellation of large expressions).
     """
     if degree(domain) == 1:
         return coords[0]
+    F = _fractions(domain)
     basis = _monomial_basis(domain)
+    contributors: dict = {}
+    for c, q in enumerate(coords):
+        if (q != 0 if isinstance(q, sympy.Basic) else bool(q)):
+            for monomial in basis[c]:
+                contributors.setdefault(monomial, []).append(c)
+    if all(len(cs) == 1 for cs in contributors.values()) and all(isinstance(q, sympy.Basic) for q in coords):
+        # each monomial comes from one coordinate: a rational multiple of a reduced fraction stays reduced
+        return sympy.Add(*[basis[cs[0]][monomial] * coords[cs[0]] * monomial
+                           for monomial, cs in contributors.items()])
     combined: dict = {}
     for c, q in enumerate(coords):
-        if q != 0:
-            for monomial, beta in basis[c].items():
-                combined[monomial] = combined.get(monomial, 0) + beta * q
+        if not isinstance(q, sympy.Basic):
+            element = q
+        elif q == 0:
+            continue
+        else:
+            element = F.from_sympy(q)
+        if not element:
+            continue
+        for monomial, beta in basis[c].items():
+            combined[monomial] = combined.get(monomial, F.zero) + element * F.convert(sympy.QQ.convert(beta))
     total = sympy.Integer(0)
     for monomial, coefficient in combined.items():
-        coefficient = sympy.cancel(coefficient)
-        if coefficient != 0:
-            total += coefficient * monomial
+        if coefficient:
+            total += _fraction_expr(coefficient) * monomial
     return total
 
 

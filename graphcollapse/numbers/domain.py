@@ -33,7 +33,7 @@ from sympy.polys.numberfields.subfield import primitive_element
 from graphcollapse.errors import InputError, ResourceLimitError
 from graphcollapse.numbers.algebraic import MAX_FIELD_DEGREE, as_expression, degree_bound, point_values, scan
 from graphcollapse.numbers.certify import START_BITS, compare, enclosure, quick_sign, sign
-from graphcollapse.numbers.coordinates import coordinates, from_coordinates, quotient_coordinates
+from graphcollapse.numbers.coordinates import coordinates, from_coordinates, quotient_coordinates, vector
 from graphcollapse.numbers.elements import Quotient, fold, rational_scale
 
 __all__ = ["NumberDomain", "domain_of", "is_zero", "sign", "compare", "enclosure", "canonical"]
@@ -257,11 +257,13 @@ class NumberDomain:
         if self.symbols and not self.is_rational:
             if isinstance(expr, sympy.Basic) and expr in self._canonical:
                 return self._canonical[expr]
-            value = from_coordinates(self, coordinates(self, expr))
+            value = from_coordinates(self, vector(self, as_expression(expr)) if isinstance(expr, sympy.Basic)
+                                     else coordinates(self, expr))
             if isinstance(expr, sympy.Basic):
                 if len(self._canonical) > _CONVERSION_CACHE:
                     self._canonical.clear()
                 self._canonical[expr] = value
+                self._canonical[value] = value  # canonical forms are fixed points: never recompute them
             return value
         return self.to_sympy(self.convert(expr))
 
@@ -273,8 +275,13 @@ class NumberDomain:
             quick = quick_sign(value)
             if quick:
                 return False
-        if self.symbols:
-            return not self.quotient(value)[0]  # a fraction is zero iff its numerator is: no gcd needed
+        if self.symbols and isinstance(value, sympy.Basic):
+            # Coordinates over QQ(symbols), reduced at every step: no gcd over a number field, and
+            # long sums of fractions do not pile up their denominators.
+            try:
+                return not any(vector(self, as_expression(value)))
+            except ZeroDivisionError:
+                raise InputError(f"{value}: division by zero (a denominator is exactly zero)") from None
         return bool(self.field.is_zero(self.convert(value)))
 
     def sign(self, constant) -> int:

@@ -38,7 +38,9 @@ import numpy as np
 import scipy.sparse as sp
 import sympy
 
+from graphcollapse.errors import InputError
 from graphcollapse.graph import InteractionGraph
+from graphcollapse.operator.moments import MomentRecursion
 
 __all__ = ["Recurrence", "VechIndex", "rows_to_matrix"]
 
@@ -77,8 +79,13 @@ class VechIndex:
 
 
 @dataclass(frozen=True, eq=False)
-class Recurrence:
+class Recurrence(MomentRecursion):
     """``S(t) = 𝓛(S(t-1)) + D`` with ``S(0)`` given and ``E_k(t) = tr(T S_kk(t))``.
+
+    As a :class:`~graphcollapse.operator.moments.MomentRecursion` its unknowns
+    are the entries ``S_xy`` (``x ≤ y`` flattened coordinates ``k p + a``),
+    labelled ``(x, y)``, and each row is generated on demand from ``W``, ``M``
+    and the diagonal rules.
 
     Attributes
     ----------
@@ -221,6 +228,88 @@ class Recurrence:
                 block = np.asarray(S)[k * p:(k + 1) * p, k * p:(k + 1) * p]
                 out.append(float(np.trace(np.asarray(T, dtype=float) @ block)))
         return tuple(out)
+
+    # ------------------------------------------- unknown by unknown (MomentRecursion)
+    @cached_property
+    def _propagation_rows(self) -> dict:
+        """``{x: [(x', A_xx'), …]}`` for the nonzero entries of ``A = W ⊗ M``."""
+        A = self.propagation
+        rows: dict = {}
+        if self.exact:
+            for (x, y), value in sympy.SparseMatrix(A).todok().items():
+                if value != 0:
+                    rows.setdefault(x, []).append((y, value))
+        else:
+            A = sp.csr_array(A)
+            for x in range(A.shape[0]):
+                start, end = A.indptr[x], A.indptr[x + 1]
+                if end > start:
+                    rows[x] = list(zip(A.indices[start:end].tolist(), A.data[start:end].tolist()))
+        return rows
+
+    @cached_property
+    def _rule_rows(self) -> dict:
+        """``{k: {(j, j'): c}}`` for the models with a diagonal rule ``S_kk = tr(C_k S)``."""
+        out: dict = {}
+        if self.is_kronecker:
+            return out
+        for k, rule in enumerate(self.diagonal_rules):
+            if rule is None:
+                continue
+            items = sympy.SparseMatrix(rule).todok().items() if self.exact else \
+                ((idx, value) for idx, value in np.ndenumerate(np.asarray(rule, dtype=float)))
+            terms: dict = {}
+            for (j, jj), value in items:
+                if value != 0:
+                    key = (int(j), int(jj)) if j <= jj else (int(jj), int(j))
+                    terms[key] = terms.get(key, 0) + value
+            out[k] = terms
+        return out
+
+    def row(self, unknown):
+        x, y = unknown
+        p = self.p
+        if x == y and x // p in self._rule_rows:
+            return self._rule_rows[x // p]
+        rows = self._propagation_rows
+        out: dict = {}
+        for xs, a in rows.get(x, ()):
+            for ys, b in rows.get(y, ()):
+                key = (xs, ys) if xs <= ys else (ys, xs)
+                out[key] = out.get(key, 0) + a * b
+        if self.exact:
+            out = {key: sympy.expand(v) if v.free_symbols else v for key, v in out.items()}
+            return {key: v for key, v in out.items() if v != 0}
+        return {key: v for key, v in out.items() if v != 0.0}
+
+    def constant(self, unknown):
+        return self._block_entry(self.noise, unknown)
+
+    def initial_value(self, unknown):
+        return self._block_entry(self.initial, unknown)
+
+    def _block_entry(self, blocks, unknown):
+        x, y = unknown
+        p = self.p
+        if x // p != y // p:
+            return sympy.Integer(0) if self.exact else 0.0
+        block = blocks[x // p]
+        value = block[x % p, y % p] if self.exact else np.asarray(block, dtype=float).reshape(p, p)[x % p, y % p]
+        return value if self.exact else float(value)
+
+    def observable(self, k, name="error"):
+        if name != "error":
+            raise InputError(f"{self.family}: no observable {name!r} (has error)")
+        p = self.p
+        T = self.trace_weight
+        form: dict = {}
+        for a in range(p):
+            for b in range(p):
+                weight = T[b, a]  # tr(T S) = Σ_ab T_ba S_ab
+                if weight != 0:
+                    key = (k * p + a, k * p + b) if a <= b else (k * p + b, k * p + a)
+                    form[key] = form.get(key, 0) + weight
+        return form
 
     # ------------------------------------------------------ vectorised form
     def vech_system(self, models: Sequence[int]):

@@ -43,7 +43,7 @@ from graphcollapse.topology import Topology
 from graphcollapse.numbers.domain import canonical
 from graphcollapse.numbers.forms import tidy
 
-__all__ = ["limits", "limit_covariance"]
+__all__ = ["DIAGONAL_CLOSURE_MAX", "limits", "limit_covariance"]
 
 
 def _bounded_models(rec: Recurrence, topology: Topology, bounded: Sequence[bool] | None) -> np.ndarray:
@@ -88,6 +88,15 @@ def limits(rec: Recurrence, *, topology: Topology | None = None, bounded: Sequen
         values = _mpmath_limits(rec, top, bounded, dps)
         return Limits(values, ids=rec.ids, arithmetic=f"mpmath ({dps} digits)",
                       method="vectorised limit system, LU at working precision")
+    if arithmetic not in (None, "exact", "float"):
+        raise InputError(f"arithmetic must be 'exact', 'float' or 'mpmath', not {arithmetic!r}")
+    if arithmetic == "exact" and not rec.exact:
+        raise InputError("exact limits need an exact graph; this one has float weights")
+    keep = _bounded_models(rec, top, bounded)
+    if _only_what_the_diagonal_needs(rec, top, keep, arithmetic):
+        from graphcollapse.solvers.general import limits_of
+
+        return limits_of(rec, bounded=keep, arithmetic=arithmetic, poles=False)
     S, models, residual = _limit_covariance(rec, top, bounded, arithmetic)
     float_mode = not isinstance(S, dict)
     p = rec.p
@@ -110,30 +119,38 @@ def limits(rec: Recurrence, *, topology: Topology | None = None, bounded: Sequen
                   method="component-wise Lyapunov and Sylvester-Stein equations, exact")
 
 
-def _mpmath_limits(rec: Recurrence, top: Topology, bounded, dps: int) -> tuple:
-    """The vectorised limit system on the bounded models, solved in mpmath."""
-    import mpmath
+#: Largest number of second-moment unknowns the limits of a large graph may need for the
+#: diagonal-only path (beyond it, the dense structured Stein solvers are used).
+DIAGONAL_CLOSURE_MAX = 200_000
 
-    from graphcollapse.linalg.stein_float import exact_to_mpf
+
+def _only_what_the_diagonal_needs(rec: Recurrence, top: Topology, keep, arithmetic) -> bool:
+    """Whether to solve only the unknowns the limits need (the diagonal's closure) instead of whole blocks.
+
+    Exact recursions always do (a chain's diagonal needs K unknowns, its
+    blocks K²/2).  Float ones do when every component is small and the
+    closure stays below :data:`DIAGONAL_CLOSURE_MAX`; graphs with a large
+    component keep the dense Schur-based solvers, whose cost the closure
+    would only add to.
+    """
+    models = np.flatnonzero(keep)
+    if models.size == 0:
+        return False
+    if rec.exact and arithmetic != "float":
+        return True
+    if max(len(c) for c in top.components) > 64:
+        return False
+    targets = [u for k in models.tolist() for u in rec.observable(int(k))]
+    return rec.closure_size(targets, DIAGONAL_CLOSURE_MAX) is not None
+
+
+def _mpmath_limits(rec: Recurrence, top: Topology, bounded, dps: int) -> tuple:
+    """The limit system on the bounded models, block by block over its unknowns, in mpmath."""
+    from graphcollapse.solvers.general import limits_of
 
     if rec.symbols:
         raise InputError("mpmath limits need numeric weights (no free symbols)")
-    models = [int(k) for k in np.flatnonzero(_bounded_models(rec, top, bounded))]
-    out: list[Any] = [None] * rec.K
-    if not models:
-        return tuple(out)
-    index, rows, noise, _ = rec.vech_system(models)
-    size = len(index)
-
-    with mpmath.workdps(dps):
-        system = mpmath.eye(size)
-        for u, row in enumerate(rows):
-            for v, coef in row.items():
-                system[u, v] -= exact_to_mpf(coef)
-        solution = mpmath.lu_solve(system, mpmath.matrix([exact_to_mpf(x) for x in noise]))
-        for k, form in rec.vech_trace(index).items():
-            out[k] = mpmath.fsum(exact_to_mpf(w) * solution[u] for u, w in form.items())
-    return tuple(out)
+    return tuple(limits_of(rec, bounded=_bounded_models(rec, top, bounded), arithmetic="mpmath", dps=dps))
 
 
 def _tidy(value: sympy.Expr) -> sympy.Expr:

@@ -382,6 +382,9 @@ def _limits_by_pattern(graph, estimator, atoms, variables, occurring, infeasible
             out.append(next(iter(pieces)))
         else:
             args = [(value, _minimise(variables, mins, infeasible, atoms)) for value, mins in pieces.items()]
+            # The conditions are disjoint on the valid region, so the order is free: make it canonical
+            # (relabelling the models must not reorder the output).
+            args.sort(key=lambda vc: (sympy.default_sort_key(vc[1]), sympy.default_sort_key(vc[0])))
             out.append(sympy.Piecewise(*args))
     return out, notes
 

@@ -35,7 +35,7 @@ from typing import Mapping
 import sympy
 from sympy.polys.matrices import DomainMatrix
 
-from graphcollapse.errors import InputError, guarded
+from graphcollapse.errors import InputError, UndecidedError, guarded
 from graphcollapse.graph import InteractionGraph, from_dict
 from graphcollapse.topology import Topology
 
@@ -126,7 +126,9 @@ def sample_size_threshold(graph: InteractionGraph, model: str | None = None,
         for root in _critical_roots(L, lam):
             if root > lam_min:
                 critical.add(root)
-    points = sorted(critical, key=lambda r: float(r))
+    # Sorted at 60 digits; the order is then certified exactly: _rational_between finds a rational strictly
+    # between consecutive points (decided by counting roots), which distinct misordered points cannot have.
+    points = sorted(critical, key=lambda r: sympy.N(r, 60))
     bounds = [lam_min] + points + [sympy.oo]
     intervals = []
     for lo, hi in zip(bounds[:-1], bounds[1:]):
@@ -213,15 +215,28 @@ def _critical_roots(L: sympy.Matrix, lam: sympy.Symbol) -> list:
     return roots
 
 
+def _below(a, q: sympy.Rational) -> bool:
+    """``a < q`` exactly, for a rational or a real ``CRootOf`` ``a`` (by counting its polynomial's roots up to ``q``)."""
+    if a.is_Rational:
+        return a < q
+    if not isinstance(a, sympy.CRootOf) or not a.is_real:  # pragma: no cover - the roots here are real CRootOf
+        raise UndecidedError(f"threshold: cannot compare {a} with a rational exactly")
+    poly = sympy.Poly(a.poly.as_expr(), a.poly.gen)
+    up_to = poly.count_roots(None, q)  # distinct real roots in (-oo, q] (Sturm); CRootOf indexes them in order
+    return up_to > a.index + 1 or (up_to == a.index + 1 and poly.eval(q) != 0)
+
+
 def _rational_between(lo, hi) -> sympy.Rational:
+    """A rational strictly between the real algebraic numbers ``lo < hi``, certified by exact root counts."""
     if hi is sympy.oo:
         return sympy.floor(lo) + 2 if lo.is_Rational else sympy.floor(lo.evalf(30)) + 2
-    a = sympy.Rational(str(sympy.N(lo, 40)))
-    b = sympy.Rational(str(sympy.N(hi, 40)))
-    mid = (a + b) / 2
-    if not (lo < mid < hi):  # pragma: no cover - 40 digits separate distinct algebraic numbers here
-        raise InputError("threshold: critical points too close to separate")
-    return mid
+    for digits in (40, 80, 160, 320, 640):
+        a = sympy.Rational(str(sympy.N(lo, digits)))
+        b = sympy.Rational(str(sympy.N(hi, digits)))
+        mid = (a + b) / 2
+        if _below(lo, mid) and not _below(hi, mid) and mid != hi:
+            return mid
+    raise UndecidedError("threshold: two critical points could not be separated at 640 digits")
 
 
 def _closed_form(root) -> sympy.Expr:

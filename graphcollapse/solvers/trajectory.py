@@ -38,6 +38,7 @@ import sympy
 from sympy.polys.matrices import DomainMatrix
 
 from graphcollapse.errors import InputError, guarded
+from graphcollapse.operator.moments import MomentRecursion, dense_system, iterate
 from graphcollapse.operator.recurrence import Recurrence
 from graphcollapse.linalg.domain import to_domain_matrix
 from graphcollapse.numbers.forms import tidy
@@ -51,25 +52,27 @@ CLOSED_FORM_MAX_DIMENSION = 40
 
 
 @guarded
-def trajectory(rec: Recurrence, generations: int) -> tuple[tuple, ...]:
-    """``E_k(t)`` for ``t = 0 … generations``: a tuple of per-generation tuples.
+def trajectory(rec: MomentRecursion, generations: int, name: str = "error") -> tuple[tuple, ...]:
+    """Observable ``name`` (default ``E_k``) for ``t = 0 … generations``: a tuple of per-generation tuples.
 
-    Exact for exact graphs, float for float graphs.
+    Exact for exact graphs, float for float graphs.  Only the unknowns the
+    observables depend on are iterated.
     """
     if generations < 0:
         raise InputError(f"generations must be non-negative, got {generations}")
     if not rec.exact:
+        if not isinstance(rec, Recurrence):
+            return iterate(rec, generations, name)
         S = np.asarray(rec.initial_state(), dtype=float)
         out = [rec.errors(S)]
         for _ in range(generations):
             S = np.asarray(rec.step(S))
             out.append(rec.errors(S))
         return tuple(out)
-    index, rows, noise, initial = rec.vech_system(range(rec.K))
-    size = len(index)
+    rows, noise, initial, forms = _system(rec, name)
+    size = len(rows)
     L_sym = sympy.SparseMatrix(size, size, {(u, v): c for u, row in enumerate(rows) for v, c in row.items()})
-    forms = rec.vech_trace(index)
-    F_sym = sympy.SparseMatrix(rec.K, size, {(k, u): w for k, form in forms.items() for u, w in form.items()})
+    F_sym = sympy.SparseMatrix(rec.K, size, {(k, u): w for k, form in enumerate(forms) for u, w in form.items()})
     joint = sympy.Matrix.hstack(sympy.Matrix(L_sym), sympy.Matrix(noise), sympy.Matrix(initial))
     # One exact field for every entry (weights, noise, generation 0): QQ, QQ<θ> or their fraction field.
     dm, numbers = to_domain_matrix(sympy.Matrix.vstack(joint, sympy.Matrix(F_sym).row_join(sympy.zeros(rec.K, 2))))
@@ -89,6 +92,14 @@ def trajectory(rec: Recurrence, generations: int) -> tuple[tuple, ...]:
 
 def _tidy(value):
     return tidy(value) if value.free_symbols else value
+
+
+def _system(rec: MomentRecursion, name: str = "error"):
+    """``(rows, b, x₀, forms)`` over the positions of every unknown the observables depend on."""
+    unknowns = rec.closure_of_models(range(rec.K), name)
+    rows, constant, initial, position = dense_system(rec, unknowns)
+    forms = [{position[u]: w for u, w in rec.observable(k, name).items()} for k in range(rec.K)]
+    return rows, constant, initial, forms
 
 
 def _dependencies(rows: Sequence[dict], start: set[int]) -> list[int]:
@@ -160,7 +171,7 @@ def _inverse_z_transform(generating: sympy.Expr, z: sympy.Symbol, t: sympy.Symbo
 
 
 @guarded
-def closed_form(rec: Recurrence, models: Sequence[int] | None = None) -> tuple:
+def closed_form(rec: MomentRecursion, models: Sequence[int] | None = None, name: str = "error") -> tuple:
     """``E_k(t)`` as an expression in :data:`T_SYMBOL`, valid for all ``t ≥ 0``.
 
     Parameters
@@ -178,8 +189,7 @@ def closed_form(rec: Recurrence, models: Sequence[int] | None = None) -> tuple:
     """
     if not rec.exact:
         raise InputError("closed forms need an exact graph")
-    index, rows, noise, initial = rec.vech_system(range(rec.K))
-    forms = rec.vech_trace(index)
+    rows, noise, initial, forms = _system(rec, name)
     chosen = range(rec.K) if models is None else models
     t = T_SYMBOL
     out: list = [None] * rec.K

@@ -104,6 +104,11 @@ def check_text(check, every: bool = False, fmt: str = "text") -> str:
                                "grants a margin)."))
     blocks.append(("text", "Note: growth and limit tests allow for the transient the exact trajectory still shows in "
                            "the window."))
+    further = _tested_observables(check)
+    if further:
+        blocks.append(("text", f"Also tested, at every generation and in the limit: {', '.join(further)}."))
+    for line in check.skipped:
+        blocks.append(("text", f"Not tested (the replications cannot resolve the Monte Carlo mean): {line}."))
     total, failures = len(check.tests), check.failures
     level = f"(Holm, family-wise level {check.alpha:g})"
     if not failures:
@@ -198,7 +203,23 @@ def check_to_dict(check) -> dict:
         "window": {"start": check.window.start, "period": check.window.period,
                    "late": [check.window.generations - check.window.period + 1, check.window.generations]},
         "models": models,
+        **({"observables": _observables_dict(check), "skipped": list(check.skipped)} if check.prediction.observables
+           else {}),
     }
+
+
+def _observables_dict(check) -> dict:
+    """Per further observable and model: its value tests and limit test."""
+    out = {}
+    for name in _tested_observables(check):
+        per_model = check.by_observable[name]
+        out[name] = {model: {"generations": [{"t": test.t, "predicted": float_or_none(test.predicted),
+                                              "mean": float_or_none(test.estimate),
+                                              "stderr": float_or_none(test.stderr), "agrees": not test.rejected}
+                                             for test in kinds["value"]],
+                             "limit": _test_dict(kinds["limit"][0]) if kinds["limit"] else None}
+                     for model, kinds in per_model.items()}
+    return out
 
 
 def check_plot(check, path) -> None:
@@ -212,3 +233,9 @@ def check_plot(check, path) -> None:
     from graphcollapse.presentation.plots import check_figure, save_figure
 
     save_figure(check_figure(check), path)
+
+
+def _tested_observables(check) -> list:
+    """The further observables (beside the error) that the simulation recorded and the check tested."""
+    return [name for name, per_model in check.by_observable.items()
+            if name != "error" and any(kinds["value"] for kinds in per_model.values())]

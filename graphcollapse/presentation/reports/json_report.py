@@ -16,6 +16,13 @@ The document validates against ``graphcollapse/presentation/schema/graphcollapse
   (``{"text", "latex", "empty"}``, the text in the condition grammar);
 * ``region`` states the valid region of the symbols, ``interior_point`` the
   exact point at which every factor is written positive.
+* ``observables`` (estimators with further observables: a Gaussian fit's
+  ``variance``, a categorical fit's ``diversity``): per name its ``limit``
+  and convergence ``rate`` as formula fields, its ``growth`` and whether it
+  ``vanishes`` (collapse of a variance or a diversity);
+* a process with a schedule, random modes or memory has its own document,
+  ``graphcollapse/dynamics/2``
+  (:func:`~graphcollapse.presentation.reports.dynamics.dynamics_to_dict`).
 
 Examples
 --------
@@ -38,7 +45,8 @@ import sympy
 from graphcollapse._version import __version__
 from graphcollapse.presentation.formulas import float_of, formula
 
-__all__ = ["analysis_to_dict", "exact_string", "float_or_none", "where_entry", "formula_fields", "SCHEMA_ID"]
+__all__ = ["analysis_to_dict", "exact_string", "float_or_none", "where_entry", "formula_fields", "observable_fields",
+           "SCHEMA_ID"]
 
 #: The ``schema`` field of the document (its version changes when a field changes meaning).
 SCHEMA_ID = "graphcollapse/analysis/2"
@@ -88,10 +96,21 @@ def formula_fields(key: str, value, *, with_float: bool = False) -> dict:
     return value.entry(key, with_float=with_float)
 
 
+def observable_fields(observable: dict, at) -> dict:
+    """The JSON of one further observable of a model (``limit``, ``growth``, ``rate``, ``vanishes``)."""
+    return {**formula_fields("limit", formula(observable["limit"], at), with_float=True), "growth": observable["growth"],
+            **formula_fields("rate", formula(observable["rate"], at), with_float=True),
+            "vanishes": bool(observable["vanishes"])}
+
+
 def analysis_to_dict(analysis, view=None) -> dict:
     """The full JSON-ready dictionary of an analysis (``view``: its :func:`~graphcollapse.presentation.view.present`)."""
     from graphcollapse.presentation.view import present
 
+    from graphcollapse.presentation.reports.dynamics import dynamics_to_dict, is_dynamic
+
+    if is_dynamic(analysis):  # dynamics (issue 13)
+        return dynamics_to_dict(analysis)
     view = present(analysis) if view is None else view
     graph = analysis.graph
     top = analysis.topology
@@ -123,6 +142,8 @@ def analysis_to_dict(analysis, view=None) -> dict:
         }
         if r.explanation:
             entry["explanation"] = r.explanation
+        if r.observables:
+            entry["observables"] = {name: observable_fields(o, view.at) for name, o in r.observables.items()}
         models[m.id] = entry
     return {
         "schema": SCHEMA_ID,

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 from graphcollapse.presentation.printing import id_latex, text_escape
 from graphcollapse.presentation.reports.recursion import recursion_latex
-from graphcollapse.presentation.reports.text import shown_notes
+from graphcollapse.presentation.reports.text import observable_tables, shown_notes
 
 __all__ = ["latex_report", "latex_document", "statement_latex", "label_of", "PREAMBLE"]
 
@@ -63,6 +63,10 @@ def statement_latex(model) -> str:
 
 def latex_report(analysis, *, label: str = "gc") -> str:
     """The paste-ready LaTeX fragment (``label`` prefixes the equation labels)."""
+    from graphcollapse.presentation.reports.dynamics import dynamics_report, is_dynamic
+
+    if is_dynamic(analysis):  # dynamics (issue 13)
+        return dynamics_report(analysis, "latex")
     from graphcollapse.presentation.view import present
 
     view = present(analysis)
@@ -95,6 +99,7 @@ def latex_report(analysis, *, label: str = "gc") -> str:
     out.append(" \\\\\n".join(lines))
     out.append(r"\end{align}")
     out += _table(view, label)
+    out += observable_tables(view, "latex")
     return "\n".join(out)
 
 

@@ -13,13 +13,18 @@ Examples
 
 from __future__ import annotations
 
-from graphcollapse.presentation.reports.text import LEGEND, model_table, other_pieces, shown_notes
+from graphcollapse.presentation.reports.text import (LEGEND, model_table, observable_tables, other_pieces,
+                                                      shown_notes)
 
 __all__ = ["markdown_report"]
 
 
 def markdown_report(analysis) -> str:
     """The Markdown report."""
+    from graphcollapse.presentation.reports.dynamics import dynamics_report, is_dynamic
+
+    if is_dynamic(analysis):  # dynamics (issue 13)
+        return dynamics_report(analysis, "markdown")
     from graphcollapse.presentation.view import present
 
     view = present(analysis)
@@ -29,6 +34,7 @@ def markdown_report(analysis) -> str:
     lines.append(model_table(view, "markdown"))
     if view.region is not None:
         lines += ["", f"*{LEGEND}.*"]
+    lines += observable_tables(view, "markdown")
     pieces = other_pieces(view, "markdown")
     if pieces:
         lines += ["", "Where the limit takes another form:", ""] + pieces

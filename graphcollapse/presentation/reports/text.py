@@ -15,9 +15,10 @@ Examples
 
 from __future__ import annotations
 
-from graphcollapse.presentation.reports.tables import format_table, render_table
+from graphcollapse.presentation.reports.tables import format_table, latex_text, render_table
 
-__all__ = ["text_report", "format_table", "recurrence_report", "model_table", "plural", "shown_notes", "LEGEND"]
+__all__ = ["text_report", "format_table", "recurrence_report", "model_table", "observable_tables", "plural", "shown_notes",
+           "LEGEND"]
 
 #: What the verdict and condition columns mean (printed under the table when the graph has symbols).
 LEGEND = ("collapses: the verdict where no symbolic weight vanishes; collapse condition: exactly when the model "
@@ -80,8 +81,32 @@ def other_pieces(view, fmt: str) -> list[str]:
     return lines
 
 
+def observable_tables(view, fmt: str) -> list[str]:
+    """Lines with one table per further observable of the estimator (a Gaussian fit's ``variance``, a
+    categorical fit's ``diversity``): its limit, verdict and exact rate per model, in canonical form."""
+    from graphcollapse.presentation.formulas import formula
+
+    lines: list[str] = []
+    models = [m.result for m in view.models]
+    for name in dict.fromkeys(n for r in models for n in r.observables):
+        caption = f"{name} (exact; collapse of a variance or a diversity means it vanishes):"
+        rows = [[r.id, formula(o["limit"], view.at), "vanishes" if o["vanishes"] else o["growth"],
+                 formula(o["rate"], view.at)] for r in models for o in [r.observables.get(name)] if o is not None]
+        table = render_table(["model", "limit", "verdict", "rate"], rows, fmt)
+        if fmt == "latex":
+            lines += ["", rf"\noindent Further observable \texttt{{{latex_text(name)}}} (exact; a variance or a "
+                      r"diversity that vanishes has collapsed):", "", r"\begin{center}", table, r"\end{center}"]
+        else:
+            lines += ["", caption if fmt == "text" else f"*{caption}*", *([""] if fmt == "markdown" else []), table]
+    return lines
+
+
 def text_report(analysis) -> str:
     """The human-readable report printed by ``graphcollapse analyze``."""
+    from graphcollapse.presentation.reports.dynamics import dynamics_report, is_dynamic
+
+    if is_dynamic(analysis):  # dynamics (issue 13)
+        return dynamics_report(analysis, "text")
     from graphcollapse.presentation.view import present
 
     view = present(analysis)
@@ -99,6 +124,7 @@ def text_report(analysis) -> str:
     if pieces:
         lines.append("Where the limit takes another form:")
         lines += pieces
+    lines += observable_tables(view, "text")
     lines.append("")
     lines.append("Theorem A (topological | spectral rho(W_A) | absorption in real data):")
     for m in view.models:
@@ -132,6 +158,16 @@ def recurrence_report(rec) -> str:
     independent entry, then ``W``, ``M``, ``D`` and ``S(0)`` as matrices."""
     import sympy
 
+    from graphcollapse.operator.recurrence import Recurrence
+
+    if not isinstance(rec, Recurrence):      # a general MomentRecursion: its equations are the whole story
+        lines = [f"Recursion of {rec.family} ({rec.graph.mixing} mixing), unknown by unknown:"]
+        lines.extend(f"  {equation}" for equation in getattr(rec, "equations", lambda: [])())
+        for name in rec.observable_names:
+            forms = ", ".join(f"{rec.ids[k]}: {_form(rec, rec.observable(k, name))}" for k in range(rec.K))
+            lines.append(f"{name}: {forms}")
+        return "\n".join(lines)
+
     lines = [f"Recursion of {rec.family} ({rec.graph.mixing} mixing): S(t+1) = L(S(t)) + D, "
              f"E_k(t) = tr(T S_kk(t))"]
     lines.extend(f"  {equation}" for equation in rec.equations())
@@ -143,3 +179,16 @@ def recurrence_report(rec) -> str:
     if not rec.is_kronecker:
         lines.append("Diagonal entries follow the family's own rule S_kk(t+1) = tr(C_k S(t)) + D_k (see the equations).")
     return "\n".join(lines)
+
+
+def _form(rec, form) -> str:
+    """A linear form ``{unknown: weight}`` as ``weight*label + …``, labels as in the equations."""
+    from graphcollapse.presentation.reports.json_report import exact_string
+
+    return " + ".join(f"{exact_string(w)}*{_label(rec, u)}" for u, w in form.items())
+
+
+def _label(rec, unknown) -> str:
+    if isinstance(unknown, tuple) and unknown and isinstance(unknown[0], str):
+        return f"{unknown[0]}_{','.join(rec.ids[m] for m in unknown[1:])}"
+    return str(unknown)

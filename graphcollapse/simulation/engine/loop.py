@@ -23,7 +23,7 @@ from __future__ import annotations
 import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from typing import Callable
+from typing import Callable, Sequence
 
 import numpy as np
 
@@ -32,6 +32,8 @@ from graphcollapse.graph import InteractionGraph
 from graphcollapse.simulation.kernels import gaussian_mean, general_m, linear_regression, m_estimators  # noqa: F401  (register the kernels)
 from graphcollapse.simulation.kernels.base import Kernel, kernel_for
 from graphcollapse.simulation.engine.plan import Layout, make_plan
+from graphcollapse.simulation.engine.dynamics import DynamicRun  # dynamics (issue 13)
+from graphcollapse.graph.dynamics import has_dynamics
 from graphcollapse.simulation.engine.result import SimulationResult
 from graphcollapse.simulation.engine.streams import BLOCK_SIZE, BlockStreams, root_seed
 
@@ -45,7 +47,7 @@ MEMORY_BUDGET = 128 * 2**20
 @guarded
 def simulate(graph: InteractionGraph, generations: int, replications: int, seed=None, method: str = "samples",
              chunk_size: int | None = None, progress: Callable[[int, int], None] | None = None,
-             workers: int | None = None) -> SimulationResult:
+             workers: int | None = None, observables: Sequence[str] | None = None) -> SimulationResult:
     """Simulate the interactive-learning process of ``graph`` (MODEL.md section 1).
 
     Generation 0 fits every model on ``n0`` real samples; generation ``t``
@@ -81,6 +83,10 @@ def simulate(graph: InteractionGraph, generations: int, replications: int, seed=
     workers : int, optional
         Threads running chunks side by side (numpy releases the GIL in its
         random fills and array kernels); default: the number of CPUs, at most 8.
+    observables : sequence of str, optional
+        Observables to record beside the error (default: the kernel's own,
+        e.g. ``"variance"`` for ``gaussian_fit``, ``"diversity"`` for
+        ``categorical``; ``()`` records none).
 
     Returns
     -------
@@ -98,12 +104,18 @@ def simulate(graph: InteractionGraph, generations: int, replications: int, seed=
     workers = min(8, os.cpu_count() or 1) if workers is None else _count(workers, "workers", 1)
     plan = make_plan(graph)
     kernel = kernel_for(plan)
+    # dynamics (issue 13): schedules, random modes and memory run their own generation loop
+    dynamic = DynamicRun(graph, plan, kernel) if has_dynamics(graph) else None
     if not kernel.has_sufficient:     # e.g. a custom log-density: the samples are all there is
         method = "samples"
     root = root_seed(seed)
     blocks = -(-replications // BLOCK_SIZE)
     per_chunk = _blocks_per_chunk(kernel, method, chunk_size, blocks, workers)
     errors = np.empty((replications, generations + 1, plan.K))
+    names = kernel.observables if observables is None else tuple(observables)
+    for name in names:
+        kernel.check_observable(name)
+    recorded = {name: np.empty_like(errors) for name in names}
     starts = range(0, blocks, per_chunk)
     tick = _Ticker(progress, len(starts) * (generations + 1))
 
@@ -111,11 +123,16 @@ def simulate(graph: InteractionGraph, generations: int, replications: int, seed=
         streams = BlockStreams.for_blocks(root, range(first, min(blocks, first + per_chunk)), replications)
         lo = first * BLOCK_SIZE
         target = errors[lo:lo + streams.replications]
+        if dynamic is not None:  # dynamics (issue 13)
+            dynamic.run(streams, generations, method, target, tick)
+            return
         theta = None
         for t in range(generations + 1):
             layout = plan.initial if t == 0 else plan.step
             theta = _generation(kernel, streams, theta, layout, method, pooled=(t == 0 or plan.mixing == "pooled"))
             target[:, t] = kernel.error(theta)
+            for name, values in recorded.items():
+                values[lo:lo + streams.replications, t] = kernel.observe(theta, name)
             tick()
 
     if workers == 1 or len(starts) == 1:
@@ -126,7 +143,7 @@ def simulate(graph: InteractionGraph, generations: int, replications: int, seed=
             for future in [pool.submit(run_chunk, first) for first in starts]:
                 future.result()
     return SimulationResult(graph=graph, family=plan.family, method=method, seed_entropy=root.entropy,
-                            errors=errors)
+                            errors=errors, observables=recorded)
 
 
 class _Ticker:

@@ -14,11 +14,13 @@ Examples
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Mapping
 
 import numpy as np
 
+from graphcollapse.errors import InputError
 from graphcollapse.graph import InteractionGraph
 
 __all__ = ["SimulationResult"]
@@ -48,6 +50,8 @@ class SimulationResult:
     method: str
     seed_entropy: int
     errors: np.ndarray
+    #: Further observables the kernel recorded (``{name: array shaped like errors}``), e.g. the fitted variance.
+    observables: Mapping[str, np.ndarray] = field(default_factory=dict)
 
     @property
     def ids(self) -> tuple[str, ...]:
@@ -72,3 +76,24 @@ class SimulationResult:
         if self.replications < 2:
             return np.full(self.mean_error.shape, np.nan)
         return self.errors.std(axis=0, ddof=1) / np.sqrt(self.replications)
+
+    def values(self, name: str = "error") -> np.ndarray:
+        """The draws of observable ``name`` (``"error"`` or a recorded one), shape ``(R, generations + 1, K)``."""
+        if name == "error":
+            return self.errors
+        try:
+            return self.observables[name]
+        except KeyError:
+            known = ", ".join(("error", *self.observables))
+            raise InputError(f"the simulation recorded no observable {name!r} (recorded: {known})") from None
+
+    def mean(self, name: str = "error") -> np.ndarray:
+        """Monte Carlo estimate of observable ``name``, shape ``(generations + 1, K)``."""
+        return self.values(name).mean(axis=0)
+
+    def stderr_of(self, name: str = "error") -> np.ndarray:
+        """Standard error of :meth:`mean` (sample standard deviation / sqrt(R))."""
+        draws = self.values(name)
+        if self.replications < 2:
+            return np.full(draws.shape[1:], np.nan)
+        return draws.std(axis=0, ddof=1) / np.sqrt(self.replications)

@@ -27,6 +27,7 @@ from typing import ClassVar
 
 import numpy as np
 
+from graphcollapse.errors import InputError
 from graphcollapse.simulation.engine.plan import Layout, Plan
 from graphcollapse.simulation.engine.streams import BlockStreams
 
@@ -88,6 +89,22 @@ class Kernel(ABC):
     def error(self, theta: np.ndarray) -> np.ndarray:
         """Squared parameter error ``||θ̂ - θ*||²`` per replication and model."""
         return np.square(theta - self.truth).sum(axis=-1)
+
+    #: Observables beside the error that :func:`~graphcollapse.simulation.simulate` records by default.
+    observables: ClassVar[tuple[str, ...]] = ()
+
+    def observe(self, theta: np.ndarray, name: str) -> np.ndarray:
+        """Observable ``name`` of the fits ``theta``, per replication and model (shape ``(R, K)``).
+
+        Kernels with observables override this; :meth:`check_observable` says which names exist.
+        """
+        raise InputError(f"the {self.name} simulator records no observable {name!r}")
+
+    def check_observable(self, name: str) -> None:
+        """Raise :class:`~graphcollapse.errors.InputError` unless :meth:`observe` knows ``name``."""
+        if name not in self.observables:
+            known = ", ".join(self.observables) or "none"
+            raise InputError(f"the {self.name} simulator records no observable {name!r} (known: {known})")
 
     def scratch_floats(self, layout: Layout, method: str) -> int:
         """Floats of working memory one replication needs in one generation (an estimate)."""

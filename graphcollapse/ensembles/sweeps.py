@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
 
 from graphcollapse.ensembles.asymptotic import law
-from graphcollapse.ensembles.estimate import DEFAULT_THRESHOLD, PointEstimate, summarize
+from graphcollapse.ensembles.point_estimates import DEFAULT_THRESHOLD, PointEstimate, summarize
 from graphcollapse.ensembles.models import resolve
 from graphcollapse.ensembles.sampling import Design, draw_sample, jsonable
 from graphcollapse.ensembles.statistics import SampleStatistics
@@ -132,7 +132,7 @@ def sweep(ensemble: str, sizes: Sequence[int], *, params: Mapping[str, Any] | No
         Also measure the fraction downstream of the largest strong component.
     seed : int
         Base seed; a sample's graph depends only on the seed, its design and its index.
-    threshold, confidence, proportion_method, mean_method : see :func:`~graphcollapse.ensembles.estimate.summarize`.
+    threshold, confidence, proportion_method, mean_method : see :func:`~graphcollapse.ensembles.point_estimates.summarize`.
     workers, scheduler, checkpoint, progress : see :func:`graphcollapse.parallel.run_sweep`.
         By default a sweep runs in one worker process per CPU, except a small
         one (fewer than :data:`SERIAL_BELOW` model-samples), which runs here.

@@ -27,7 +27,7 @@ from __future__ import annotations
 import sympy
 
 from graphcollapse.presentation.canonical import canonical_form
-from graphcollapse.presentation.printing import id_latex
+from graphcollapse.presentation.printing import id_latex, text_escape
 
 __all__ = ["closed_system", "recursion_latex", "entry_latex", "MAX_EQUATIONS"]
 
@@ -104,6 +104,8 @@ def recursion_latex(rec, at=None, models=None, *, max_equations: int = MAX_EQUAT
     models : sequence of int, optional
         Whose errors are shown (default all).
     """
+    if not hasattr(rec, "vech_system"):  # a general moment recursion (distribution fitting, issue 14)
+        return moment_recursion_latex(rec, at, models, max_equations=max_equations)
     index, rows, noise, initial, needed = closed_system(rec, models)
     if len(needed) > max_equations:
         return _matrix_form(rec, at, len(needed))
@@ -114,6 +116,37 @@ def recursion_latex(rec, at=None, models=None, *, max_equations: int = MAX_EQUAT
         terms.append((noise[u], ""))
         lines.append(rf"{entry_latex(rec, pair, 't+1')} &= {_sum(terms, at)}, \nonumber \\")
     lines.append(_start_and_errors(rec, index, initial, needed) + r" \nonumber")
+    return lines
+
+
+def _unknown_latex(rec, unknown, time: str) -> str:
+    """``S_{AB}(t)``, ``v_{A}(t)``: a labelled unknown ``(name, k, l, ...)`` of a general moment recursion."""
+    if isinstance(unknown, tuple) and unknown and isinstance(unknown[0], str):
+        name = unknown[0] if len(unknown[0]) == 1 else rf"\mathrm{{{text_escape(unknown[0])}}}"
+        models = "".join(id_latex(rec.ids[m]) for m in unknown[1:])
+        return rf"{name}_{{{models}}}({time})"
+    return rf"\mathrm{{{text_escape(str(unknown))}}}({time})"
+
+
+def moment_recursion_latex(rec, at=None, models=None, *, max_equations: int = MAX_EQUATIONS) -> list[str]:
+    """``align`` lines of a general :class:`~graphcollapse.operator.moments.MomentRecursion`: every unknown the
+    errors need (closed), its start, and each model's error as a linear form in the unknowns."""
+    models = range(rec.K) if models is None else models
+    needed = rec.closure_of_models(models)
+    if len(needed) > max_equations:
+        return [rf"\text{{{len(needed)} unknowns: see graphcollapse analyze --recurrence}} \nonumber"]
+    lines = []
+    for u in needed:
+        terms = [(c, _unknown_latex(rec, v, "t")) for v, c in rec.row(u).items()]
+        terms.append((rec.constant(u), ""))
+        lines.append(rf"{_unknown_latex(rec, u, 't+1')} &= {_sum(terms, at)}, \nonumber \\")
+    starts = ", ".join(rf"{_unknown_latex(rec, u, '0')} = {canonical_form(rec.initial_value(u)).latex()}"
+                       for u in needed)
+    lines.append(rf"&{starts}, \nonumber \\")
+    errors = r",\quad ".join(rf"E_{{{id_latex(rec.ids[k])}}}(t) = "
+                             rf"{_sum([(w, _unknown_latex(rec, u, 't')) for u, w in rec.observable(k).items()], at)}"
+                             for k in models)
+    lines.append(rf"&{errors} \nonumber")
     return lines
 
 

@@ -11,6 +11,11 @@ and ensembles included — calls to show a number or an expression:
   algebraic numbers of degree three or more (``CRootOf``), which carry a
   ``root_of`` description (the irreducible polynomial in a reserved
   variable and the index of the real root, smallest first);
+* the transcendental constants some solvers return (``pi`` in the limits
+  of accumulating memory, the trigamma function ``polygamma(1, x)`` of a
+  symbolic size) are kept as they are: the rest of the value is put in
+  canonical form around them, and :func:`read_formula` reads them back
+  (:data:`TRANSCENDENTAL_CONSTANTS`, :data:`TRANSCENDENTAL_FUNCTIONS`);
 * :meth:`Formula.entry` is the JSON of a formula field: ``{"<key>": text,
   "<key>_latex": latex, "<key>_float": float}`` (the float only where asked).
 
@@ -41,7 +46,26 @@ import sympy
 from graphcollapse.presentation.canonical import canonical_form
 from graphcollapse.presentation.printing import polynomial_latex, polynomial_text
 
-__all__ = ["Formula", "formula", "float_of"]
+__all__ = ["Formula", "formula", "float_of", "read_formula", "TRANSCENDENTAL_CONSTANTS", "TRANSCENDENTAL_FUNCTIONS"]
+
+#: Constants a formula may name beyond the declared symbols (all reserved names: no symbol may take them).
+TRANSCENDENTAL_CONSTANTS = {"pi": sympy.pi}
+#: Functions a formula may call beyond ``sqrt`` (``polygamma(1, x)``: the trigamma function).
+TRANSCENDENTAL_FUNCTIONS = {"polygamma": sympy.polygamma}
+
+
+def read_formula(text: str, symbols: Mapping[str, sympy.Symbol], *, where: str = "formula") -> sympy.Expr:
+    """Read a formula field back: the declared ``symbols`` plus the transcendental names, nothing evaluated.
+
+    Examples
+    --------
+    >>> read_formula("pi**2/60", {})
+    pi**2/60
+    """
+    from graphcollapse.numbers.parse import parse_expression
+
+    return parse_expression(text, {**symbols, **TRANSCENDENTAL_CONSTANTS}, where=where,
+                            functions=TRANSCENDENTAL_FUNCTIONS, max_length=None)
 
 
 @dataclass(frozen=True)
@@ -136,8 +160,44 @@ def formula(value: Any, at: Mapping | None = None) -> Formula | None:
         return _root(root) if isinstance(root, sympy.CRootOf) else formula(root)
     if value.has(sympy.Float):
         return Formula(value, sympy.sstr(value), sympy.latex(value), float_of(value))
+    transcendental = _transcendental_atoms(value)
+    if transcendental:
+        return _with_transcendental(value, transcendental, at)
     form = canonical_form(value, at)
     return Formula(value, form.text(), form.latex(), float_of(value))
+
+
+def _transcendental_atoms(value: sympy.Expr) -> list:
+    atoms = [c for c in value.atoms(sympy.NumberSymbol)]
+    atoms += [f for f in value.atoms(sympy.Function) if not isinstance(f, sympy.CRootOf)]
+    return sorted(set(atoms), key=sympy.default_sort_key)
+
+
+def _with_transcendental(value: sympy.Expr, atoms: list, at: Mapping | None) -> Formula:
+    """The canonical form of ``value`` with each transcendental atom standing in for a positive symbol.
+
+    The text keeps only the names of :data:`TRANSCENDENTAL_CONSTANTS` and
+    :data:`TRANSCENDENTAL_FUNCTIONS` (``None`` for any other atom).
+    """
+    stand_ins = {atom: sympy.Symbol(f"TRANSCENDENTALx{i}x", positive=True) for i, atom in enumerate(atoms)}
+    point = dict(at or {})
+    for atom, symbol in stand_ins.items():  # orient factors at the atom's value, where it is a number
+        number = float_of(atom.xreplace(point)) if atom.free_symbols else float_of(atom)
+        point[symbol] = sympy.nsimplify(number, rational=True) if number is not None else sympy.Integer(1)
+    form = canonical_form(value.xreplace(stand_ins), point)
+    text, latex = form.text(), form.latex()
+    readable = all(isinstance(atom, sympy.NumberSymbol) and str(atom) in TRANSCENDENTAL_CONSTANTS
+                   or getattr(atom, "func", None) in TRANSCENDENTAL_FUNCTIONS.values() for atom in atoms)
+    for atom, symbol in sorted(stand_ins.items(), key=lambda item: -len(item[1].name)):
+        text = text.replace(symbol.name, _atom_text(atom))
+        latex = latex.replace(canonical_form(symbol).latex(), sympy.latex(atom))
+    return Formula(value, text if readable else None, latex, float_of(value))
+
+
+def _atom_text(atom: sympy.Expr) -> str:
+    if isinstance(atom, sympy.NumberSymbol):
+        return str(atom)
+    return f"{atom.func.__name__}({', '.join(formula(arg).text or str(arg) for arg in atom.args)})"
 
 
 def _float_latex(value: float) -> str:

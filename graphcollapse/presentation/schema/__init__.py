@@ -1,8 +1,10 @@
 """The JSON schema of every graphcollapse output (contract version 2), and validation against it.
 
 ``graphcollapse.schema.json`` (in this folder, shipped with the package)
-describes the documents of ``analyze``, ``trajectory``, ``threshold`` and
-``check`` with ``--format json``; each names its kind and version in its
+describes the documents of ``analyze``, ``trajectory``, ``threshold``,
+``check`` and ``family`` with ``--format json`` (``analyze`` of a graph with
+a schedule, modes or memory writes the ``dynamics`` kind, ``family all``
+the ``family_table`` kind); each names its kind and version in its
 ``schema`` field (``graphcollapse/analysis/2``) and validates against the
 matching ``$defs`` entry.  The schema documents the formula grammar, the
 condition grammar, closed forms as structured terms and the reserved names

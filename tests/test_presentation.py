@@ -144,7 +144,8 @@ def check_analysis_json(analysis, data) -> None:
         assert len(entry["limit_pieces"]) == len(values)
         for piece, (value, _) in zip(entry["limit_pieces"], values):
             same_value(piece["limit"], value, symbols, f"{m.id} limit piece")
-            read_condition(piece["where"]["text"], symbols, where="where")
+            if piece["where"] is not None:  # a graph without symbols: the limit holds everywhere
+                read_condition(piece["where"]["text"], symbols, where="where")
         if entry["limit"] is not None:
             assert entry["limit"] in [p["limit"] for p in entry["limit_pieces"]]
         same_value(entry["slope"], m.slope, symbols, f"{m.id} slope")
@@ -395,3 +396,109 @@ def test_check_labels_the_late_window_and_counts_in_the_singular(capsys):
                           "sufficient", "--json")
     data = json.loads(out)
     assert data["window"]["period"] == 2 and data["window"]["late"] == [8, 9]
+
+
+# -- what the other branches added: distribution fitting (14), dynamics (13), graph families (15) ------------
+
+GAUSSIAN_FIT = {"estimator": {"family": "gaussian_fit", "d": 1, "sigma2": 1},
+                "models": [{"id": "A", "n": 10, "real": "1/2"}, {"id": "B", "n": 10}],
+                "edges": [{"from": "B", "to": "A", "weight": "1/2"}, {"from": "A", "to": "B", "weight": 1}]}
+CATEGORICAL = {"estimator": {"family": "categorical", "p": ["1/2", "1/4", "1/4"]},
+               "models": [{"id": "A", "n": 8, "real": "1/3"}, {"id": "B", "n": 6}],
+               "edges": [{"from": "B", "to": "A", "weight": "2/3"}, {"from": "A", "to": "B", "weight": 1}]}
+
+
+def _same_transcendental(text, value, symbols, where: str) -> None:
+    """Like :func:`same_value` for formulas that may name pi or polygamma (read with read_formula)."""
+    from graphcollapse.presentation.formulas import read_formula
+
+    if value is None:
+        assert text is None, where
+        return
+    parsed = read_formula(text, symbols, where=where)
+    assert sympy.simplify(parsed - value) == 0, (where, text, value)
+
+
+@pytest.mark.parametrize("graph", [GAUSSIAN_FIT, CATEGORICAL], ids=["gaussian_fit", "categorical"])
+def test_fitted_observables_validate_round_trip_and_print(graph, capsys, tmp_path):
+    analysis = gc.analyze(gc.from_dict(graph))
+    data = analysis_to_dict(analysis)
+    check_analysis_json(analysis, data)
+    seen = 0
+    for m in analysis.models:
+        for name, observable in m.observables.items():
+            entry = data["models"][m.id]["observables"][name]
+            same_value(entry["limit"], observable["limit"], {}, f"{m.id} {name} limit")
+            if entry["rate"] is not None:
+                same_value(entry["rate"], observable["rate"], {}, f"{m.id} {name} rate")
+            seen += 1
+    assert seen
+    for name in analysis.models[0].observables:
+        assert name in text_report(analysis) and name in markdown_report(analysis)
+    fragment = latex_report(analysis)
+    check_latex(fragment)
+    compile_latex(fragment, tmp_path)
+    path = tmp_path / "fit.json"
+    path.write_text(json.dumps(graph))
+    status, out, _ = _run(capsys, "trajectory", str(path), "-T", "3", "--format", "latex")
+    assert status == 0
+    check_latex(out)
+    status, out, _ = _run(capsys, "trajectory", str(path), "-T", "3", "--closed-form", "--json")
+    validate(json.loads(out))
+
+
+@pytest.mark.parametrize("example", ["accumulate", "alternating", "random_modes"])
+def test_dynamics_json_validates_and_round_trips_latex_parses(example, capsys, tmp_path):
+    from graphcollapse.examples import load_example
+
+    analysis = gc.analyze(load_example(example))
+    data = analysis_to_dict(analysis)
+    validate(data)
+    assert data["schema"] == "graphcollapse/dynamics/2"
+    symbols = {s.name: s for s in analysis.graph.free_symbols}
+    for m in analysis.models:
+        entry = data["models"][m.id]
+        for key in ("limit", "slope", "rate_exponent", "rate_constant"):
+            _same_transcendental(entry[key], getattr(m, key), symbols, f"{m.id} {key}")
+            if entry[key] is not None:
+                check_latex(f"${entry[key + '_latex']}$")
+        for key, values in (("phase_limits", m.phase_limits), ("phase_slopes", m.phase_slopes)):
+            for phase, value in zip(analysis.phases, values or ()):
+                _same_transcendental(entry[key][phase], value, symbols, f"{m.id} {key} {phase}")
+    for argv in (("analyze", example), ("trajectory", example, "-T", "3")):
+        status, out, err = _run(capsys, *argv, "--format", "latex")
+        assert status == 0 and err == ""
+        check_latex(out)
+        compile_latex(out, tmp_path)
+        status, markdown, _ = _run(capsys, *argv, "--format", "markdown")
+        assert status == 0 and "|---|" in markdown
+        status, out, _ = _run(capsys, *argv, "--json")
+        validate(json.loads(out))
+
+
+@pytest.mark.parametrize("name", ["complete", "star", "path"])
+def test_family_json_validates_forms_round_trip_latex_parses(name, capsys, tmp_path):
+    from graphcollapse.families import family
+    from graphcollapse.families.classify import analyze_family
+    from graphcollapse.presentation.reports.families import family_to_dict
+
+    result = analyze_family(family(name, real="1/2"), check=2)
+    data = family_to_dict(result)
+    validate(data)
+    symbols = {s.name: s for s in result.family.rule.symbols}
+    for cls, entry in zip(result.classes, data["classes"]):
+        for key in ("limit", "slope"):
+            form = getattr(cls, key)
+            if form is None or form.expr is None:
+                continue
+            names = {**symbols, **{s.name: s for s in form.expr.free_symbols}}  # K and i: the size and position
+            same_value(entry[key]["expr"], form.expr, names, f"{cls.label} {key}")
+            check_latex(f"${entry[key]['expr_latex']}$")
+    status, out, err = _run(capsys, "family", name, "--real", "1/2", "--check", "2", "--format", "latex")
+    assert status == 0 and err == ""
+    check_latex(out)
+    compile_latex(out, tmp_path)
+    status, markdown, _ = _run(capsys, "family", name, "--real", "1/2", "--check", "2", "--format", "markdown")
+    assert status == 0 and "|---|" in markdown
+    status, out, _ = _run(capsys, "family", name, "--real", "1/2", "--check", "2", "--json")
+    validate(json.loads(out))

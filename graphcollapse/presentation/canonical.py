@@ -186,7 +186,7 @@ def canonical_form(value, at: Mapping | None = None) -> Canonical:
         For values outside that class (``oo``, ``nan``, ``RootOf``,
         ``Piecewise``, expressions in ``t``).
     """
-    value = sympy.sympify(value)
+    value = sympy.sympify(value)  # safe: SymPy values, never text
     if not isinstance(value, sympy.Expr) or value.has(sympy.oo, -sympy.oo, sympy.zoo, sympy.nan, sympy.Piecewise,
                                                       sympy.RootOf, sympy.RootSum, sympy.I):
         raise UnsupportedError(f"{value} has no canonical fraction form")
@@ -316,7 +316,7 @@ def _by_constant(value, symbols) -> dict | None:
     """``{m: r_m}`` with ``value = Σ r_m · m``, ``m`` a product of irrational constants, ``r_m`` rational in the
     symbols; ``None`` if a term mixes radicals into its rational part."""
     out: dict = {}
-    for term in sympy.Add.make_args(sympy.sympify(value)):
+    for term in sympy.Add.make_args(sympy.sympify(value)):  # safe: SymPy values, never text
         constants, rest = [], []
         for factor in sympy.Mul.make_args(term):
             (constants if not factor.free_symbols and not factor.is_Rational else rest).append(factor)

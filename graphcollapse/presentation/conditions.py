@@ -54,7 +54,7 @@ _AST_OPS = {ast.Eq: "==", ast.NotEq: "!=", ast.Lt: "<", ast.LtE: "<=", ast.Gt: "
 
 def _relation(expr: sympy.Expr, op: str, latex: bool) -> str:
     """``expr op 0`` with the variable part on the left, integer coefficients, a positive leading term."""
-    expr = sympy.sympify(expr)
+    expr = sympy.sympify(expr)  # safe: SymPy values, never text
     if expr.free_symbols and not sympy.fraction(sympy.together(expr))[1].free_symbols:
         poly = sympy.expand(expr)
         symbols = tuple(sorted(poly.free_symbols, key=lambda s: s.name))

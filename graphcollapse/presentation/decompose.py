@@ -74,7 +74,7 @@ def closed_form_terms(expr: sympy.Expr, *, t: sympy.Symbol = T_SYMBOL, names: Ei
     """
     names = EigenvalueNames() if names is None else names
     parts: list = []
-    for summand in sympy.Add.make_args(sympy.sympify(expr)):
+    for summand in sympy.Add.make_args(sympy.sympify(expr)):  # safe: SymPy values, never text
         sums = [f for f in sympy.Mul.make_args(summand) if isinstance(f, sympy.RootSum)]
         if not sums:
             parts += _parts(summand, t)
@@ -174,7 +174,7 @@ def _reduced(value: sympy.Expr, w: sympy.Symbol, x: sympy.Symbol, Q: sympy.Expr,
     modulo ``Q`` in the polynomial ring over the field of the symbols (no
     large expression is ever expanded).
     """
-    scale = sympy.sympify(scale)
+    scale = sympy.sympify(scale)  # safe: SymPy values, never text
     symbols = tuple(sorted((value.free_symbols | Q.free_symbols | scale.free_symbols) - {w, x}, key=lambda s: s.name))
     outer = domain_of([value], (w, *symbols))
     element = outer.convert(value)

@@ -148,7 +148,7 @@ def formula(value: Any, at: Mapping | None = None) -> Formula | None:
         if math.isnan(value):
             return Formula(value, None, r"\text{undetermined}")
         return Formula(value, repr(value), _float_latex(value), value)
-    value = sympy.sympify(value)
+    value = sympy.sympify(value)  # safe: SymPy values, never text
     if value is sympy.oo or value is -sympy.oo:
         return Formula(value, None, r"\infty" if value is sympy.oo else r"-\infty")
     if value.has(sympy.nan):

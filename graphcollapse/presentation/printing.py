@@ -114,7 +114,7 @@ def constant_latex(value: sympy.Expr) -> str:
 
 
 def _constant(value: sympy.Expr, latex: bool) -> str:
-    value = sympy.sympify(value)
+    value = sympy.sympify(value)  # safe: SymPy values, never text
     if value.is_Integer:
         return str(value)
     if value.is_Rational:
@@ -187,7 +187,7 @@ def polynomial_terms(poly: sympy.Expr, symbols: Sequence[sympy.Symbol] | None = 
     """
     symbols = tuple(sorted(poly.free_symbols, key=lambda s: s.name)) if symbols is None else tuple(symbols)
     if not symbols:
-        return [(sympy.sympify(poly), ())] if poly != 0 else []
+        return [(sympy.sympify(poly), ())] if poly != 0 else []  # safe: SymPy values, never text
     collected: dict = {}
     for term in sympy.Add.make_args(sympy.expand(poly)):
         constant, variable = term.as_independent(*symbols, as_Add=False)

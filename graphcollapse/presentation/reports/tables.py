@@ -44,6 +44,7 @@ from typing import Any, Sequence
 
 import sympy
 
+from graphcollapse.errors import GraphCollapseError
 from graphcollapse.presentation.formulas import Formula, formula
 from graphcollapse.presentation.printing import text_escape
 
@@ -63,7 +64,10 @@ def _formula(value: Any) -> Formula | None:
         return value
     if isinstance(value, bool) or not isinstance(value, (sympy.Basic, int, float)):
         return None
-    return formula(value)
+    try:
+        return formula(value)
+    except (GraphCollapseError, TypeError, ValueError):  # outside the canonical forms (a sum, a floor)
+        return Formula(value, sympy.sstr(value), sympy.latex(value))
 
 
 def cell_text(value: Any) -> str:

@@ -332,7 +332,11 @@ def _irredundant(constraints: tuple, candidates: tuple, symbols: tuple) -> list:
     kept, current = [], list(constraints)
     for expr, op in candidates:
         rest = [c for c in current if c != (expr, op)]
-        if decide(rest + [(expr, _NEGATION[op])], symbols, timeout=_REDUNDANCY_TIMEOUT).infeasible:
+        try:
+            implied = decide(rest + [(expr, _NEGATION[op])], symbols, timeout=_REDUNDANCY_TIMEOUT).infeasible
+        except GraphCollapseError:  # a constraint outside the decidable class (an estimator's log): it stays
+            implied = False
+        if implied:
             current = rest
         else:
             kept.append((expr, op))

@@ -167,6 +167,8 @@ def present(analysis) -> AnalysisView:
 def _present(analysis) -> AnalysisView:
     at = dict(analysis.interior_point or {})
     region = analysis.region
+    if region is not None and not analysis.graph.free_symbols:
+        region = None  # an estimator's own variables (a likelihood's x, lambda) are not parameters of the graph
     generic = generic_condition(analysis.graph, analysis.predicate) if region is not None else sympy.true
     models = tuple(_model_view(m, region, generic, at) for m in analysis.models)
     return AnalysisView(analysis, models, where(region), at)

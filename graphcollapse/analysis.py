@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from graphcollapse.errors import GraphCollapseError
 from graphcollapse.estimators.base import Estimator
 from graphcollapse.graph import InteractionGraph
 from graphcollapse.operator.recurrence import Recurrence
@@ -98,6 +99,10 @@ class Analysis:
     predicate: CollapsePredicate | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)
     arithmetic: str = "exact rational"
+    #: The valid region of the symbols (``None`` without symbols) and an exact interior point of it
+    #: where no symbolic weight vanishes: reports orient every factor positive there.
+    region: Any = None
+    interior_point: dict = field(default_factory=dict)
 
     @cached_property
     def by_id(self) -> dict[str, ModelResult]:
@@ -152,4 +157,18 @@ def collect(system) -> Analysis:
         where = pred.region_text if pred is not None else str(system.region)
         notes.append(f"valid region of the symbols: {where}")
     return Analysis(graph, system.estimator, rec, system.topology, st, tuple(models), pred, tuple(notes),
-                    arithmetic=system.arithmetic_label)
+                    arithmetic=system.arithmetic_label, region=system.region, interior_point=_interior_point(system))
+
+
+def _interior_point(system) -> dict:
+    """The system's interior point where symbolic weights need one (reports orient factors there), else ``{}``.
+
+    A region the decision procedure cannot read (an estimator's constraint with ``log``) has none:
+    factors are then oriented at the default point.
+    """
+    if not system.graph.free_symbols:
+        return {}
+    try:
+        return system.interior_point
+    except GraphCollapseError:
+        return {}

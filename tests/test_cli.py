@@ -39,12 +39,21 @@ def test_analyze_json_contract(capsys):
 
 
 def test_analyze_symbolic_predicate_in_json(capsys):
+    # Contract 2 (issue 19): ``collapses`` is always a boolean (the generic verdict), the exact
+    # condition is ``collapse_condition``, in the condition grammar, and reads back to Eq(a, 0).
+    import sympy
+
+    from graphcollapse.presentation.conditions import read_condition
+
     status, out, _ = run(capsys, "analyze", "self_loop", "--json")
     data = json.loads(out)
-    assert data["models"]["A"]["collapses"] == "Eq(a, 0)"
+    model = data["models"]["A"]
+    assert model["collapses"] is False
+    a, n = sympy.symbols("a n", real=True)
+    assert read_condition(model["collapse_condition"], {"a": a, "n": n}, where="test") == sympy.Eq(a, 0)
 
 
-@pytest.mark.parametrize("form, marker", [("--markdown", "| model |"), ("--latex", r"\begin{align*}")])
+@pytest.mark.parametrize("form, marker", [("--markdown", "| model |"), ("--latex", r"\begin{align}")])
 def test_other_formats(capsys, form, marker):
     status, out, _ = run(capsys, "analyze", "chain", form)
     assert status == 0 and marker in out

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from graphcollapse.cli.common import add_common_options, emit, load_graph, output_format
+from graphcollapse.cli.outputs import add_standalone_option, check_standalone, standalone
 
 HELP = "verdict, exact limit or growth rate, and collapse condition for every model"
 
@@ -21,6 +22,7 @@ def add_parser(sub) -> None:
     parser.add_argument("--float", action="store_true", help="floating-point limits (large graphs)")
     parser.add_argument("--recurrence", action="store_true",
                         help="also print the recursion: one equation per entry and its matrices (text output)")
+    add_standalone_option(parser)
     parser.set_defaults(run=run)
 
 
@@ -31,6 +33,7 @@ def run(args) -> int:
     from graphcollapse.system import analyze
 
     fmt = output_format(args)
+    check_standalone(args, fmt)
     if args.recurrence and fmt != "text":
         raise InputError("--recurrence is part of the text report; drop it or use --format text")
     graph = load_graph(args.graph, args.estimator, args.subs)
@@ -42,7 +45,7 @@ def run(args) -> int:
     elif fmt == "markdown":
         emit(markdown_report(result))
     elif fmt == "latex":
-        emit(latex_report(result))
+        emit(standalone(latex_report(result), args))
     else:
         emit(text_report(result))
         if args.recurrence:

@@ -7,6 +7,7 @@ import json
 from graphcollapse.errors import InputError
 from graphcollapse.cli.common import (add_common_options, check_generations, check_output_path, check_replications,
                                       emit, load_graph, output_format)
+from graphcollapse.cli.outputs import add_standalone_option, check_standalone, standalone
 
 HELP = "check the exact predictions against a Monte Carlo simulation (exit 0: they agree, 1: they do not)"
 
@@ -31,6 +32,7 @@ def add_parser(sub) -> None:
     parser.add_argument("--all-generations", action="store_true", help="print every generation in the table")
     parser.add_argument("--plot", metavar="FILE", help="write a PNG of theory against simulation (needs matplotlib)")
     parser.add_argument("--force", action="store_true", help="overwrite the --plot file if it exists")
+    add_standalone_option(parser)
     parser.set_defaults(run=run)
 
 
@@ -42,6 +44,7 @@ def run(args) -> int:
     from graphcollapse.presentation.progress import progress_bar
 
     fmt = output_format(args)
+    check_standalone(args, fmt)
     # Every option, the output path and the cost of the run are checked before any work.
     check_generations(args.generations)
     check_replications(args.replications)
@@ -66,7 +69,7 @@ def run(args) -> int:
     if fmt == "json":
         emit(json.dumps(check_to_dict(check), indent=1))
     else:
-        emit(check_text(check, every=args.all_generations, fmt=fmt))
+        emit(standalone(check_text(check, every=args.all_generations, fmt=fmt), args))
         if args.plot:
             emit(f"figure written to {args.plot}")
     return 0 if check.passed else 1

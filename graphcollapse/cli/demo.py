@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from graphcollapse.cli.common import add_common_options, check_output_path, emit, output_format
+from graphcollapse.cli.outputs import add_standalone_option, check_standalone, standalone
 
 HELP = "analyse a built-in example graph (start here)"
 
@@ -17,6 +18,7 @@ def add_parser(sub) -> None:
     parser.add_argument("--write", metavar="FILE", help="write the example's graph file to FILE and stop")
     parser.add_argument("--force", action="store_true", help="overwrite the --write file if it exists")
     add_common_options(parser, graph=False)
+    add_standalone_option(parser)
     parser.set_defaults(run=run)
 
 
@@ -28,6 +30,7 @@ def run(args) -> int:
     from graphcollapse.system import analyze
 
     fmt = output_format(args)
+    check_standalone(args, fmt)
     if args.write:
         check_output_path(args.write, force=args.force)
     graph = load_example(args.example)
@@ -42,5 +45,5 @@ def run(args) -> int:
     if fmt == "text":
         emit(f"Example {args.example!r}: {graph.name}")
         emit("")
-    emit({"text": text_report, "markdown": markdown_report, "latex": latex_report}[fmt](result))
+    emit(standalone({"text": text_report, "markdown": markdown_report, "latex": latex_report}[fmt](result), args))
     return 0

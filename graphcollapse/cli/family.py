@@ -93,7 +93,8 @@ def run(args) -> int:
     from graphcollapse.families import FAMILIES, family
     from graphcollapse.families.classify import analyze_family, classify, simulation_check
     from graphcollapse.families.concrete import Concrete, same
-    from graphcollapse.presentation.reports.families import classification_report, family_report, size_report
+    from graphcollapse.presentation.reports.families import (classification_report, family_report, family_to_dict,
+                                                             size_report)
 
     fmt = output_format(args)
     if args.size_symbol is not None and (not args.size_symbol.isidentifier() or args.size_symbol in ("i", "t", "z")):
@@ -105,7 +106,8 @@ def run(args) -> int:
                              "--real-at, --size and --simulate")
         table = classify(rule, check=min(args.check, 3))
         if fmt == "json":
-            emit(json.dumps({"rule": rule.describe(), "rows": [{k: (None if v is None else str(v))
+            emit(json.dumps({"schema": "graphcollapse/family_table/2", "rule": rule.describe(),
+                             "rows": [{k: (None if v is None else str(v))
                                                                 for k, v in row.items()} for row in table.rows()],
                              "failures": [list(f) for f in table.failures]}, indent=1))
         else:
@@ -133,14 +135,14 @@ def run(args) -> int:
                     truth = model.slope if cls.collapses else model.limit
                     checks[label] = same(truth, form.at(args.size, i))
         if fmt == "json":
-            data = result.to_dict()
+            data = family_to_dict(result)
             data["at_size"] = {"K": args.size, "checks": checks}
             data["simulation"] = simulation
             emit(json.dumps(data, indent=1))
         else:
             emit(size_report(result, args.size, fmt, check=checks))
     elif fmt == "json":
-        data = result.to_dict()
+        data = family_to_dict(result)
         data["simulation"] = simulation
         emit(json.dumps(data, indent=1))
     else:

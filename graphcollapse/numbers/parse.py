@@ -27,6 +27,7 @@ from __future__ import annotations
 import ast
 import keyword
 import math
+import re
 from decimal import Decimal
 from fractions import Fraction
 from numbers import Integral
@@ -37,7 +38,7 @@ import sympy
 import graphcollapse.bounds as bounds
 from graphcollapse.errors import InputError, ResourceLimitError
 
-__all__ = ["parse_expression", "to_exact", "check_name", "number_bits", "RESERVED_NAMES",
+__all__ = ["parse_expression", "to_exact", "check_name", "number_bits", "RESERVED_NAMES", "RESERVED_PATTERN",
            "MAX_EXPRESSION_LENGTH", "MAX_EXPONENT"]
 
 #: Default of the longest formula the parser accepts (the bound ``expression_length``).
@@ -52,6 +53,8 @@ _BASE_FUNCTIONS: dict[str, Callable[..., sympy.Expr]] = {"sqrt": sympy.sqrt}
 #: written out by the toolkit would read back as a constant or a function, and
 #: the names the toolkit writes itself (``t`` the generation, ``z``, ``K``).
 RESERVED_NAMES = frozenset(name for name in dir(sympy) if not name.startswith("_")) | {"t", "z", "K", "oo"}
+#: Names of eigenvalues given as roots in closed forms (``lambda_1``, ``lambda_2``, ...): reserved too.
+RESERVED_PATTERN = re.compile(r"lambda_[0-9]+")
 
 
 def check_name(name: object, what: str) -> str:
@@ -70,6 +73,9 @@ def check_name(name: object, what: str) -> str:
         name = name.name
     if not isinstance(name, str) or not name.isidentifier() or keyword.iskeyword(name) or len(name) > 64:
         raise InputError(f"{what} {_shown(name)}: not a valid name (letters, digits and _, not a Python keyword)")
+    if RESERVED_PATTERN.fullmatch(name):
+        raise InputError(f"{what} {name!r}: reserved name (the toolkit names eigenvalues lambda_1, lambda_2, ...), "
+                         "choose another")
     if name in RESERVED_NAMES:
         meaning = getattr(sympy, name, None)
         shown = f"SymPy reads it as {meaning}" if meaning is not None and not callable(meaning) else \
@@ -91,6 +97,7 @@ def parse_expression(
     *,
     where: str,
     functions: Mapping[str, Callable[..., sympy.Expr]] | None = None,
+    max_length: int | str | None = "bound",
 ) -> sympy.Expr:
     """Parse ``text`` into a SymPy expression without evaluating any code.
 
@@ -105,6 +112,10 @@ def parse_expression(
         (``"edge A->B weight"``).
     functions : mapping, optional
         Extra whitelisted functions (name to trusted SymPy callable).
+    max_length : int, "bound" or None
+        Longest text accepted: the ``expression_length`` bound of
+        :mod:`graphcollapse.bounds` (default), a number, or ``None`` (no
+        limit, for reading back formulas the toolkit wrote itself).
 
     Returns
     -------
@@ -131,10 +142,11 @@ def parse_expression(
     """
     if not isinstance(text, str):
         raise InputError(f"{where}: expected a string, got {type(text).__name__}")
-    limit = bounds.current().expression_length
-    if len(text) > limit:
-        raise ResourceLimitError(f"{where}: expression longer than {limit} characters ({len(text)}) "
-                                 f"{bounds.hint('expression_length')}")
+    if max_length is not None:
+        limit = bounds.current().expression_length if max_length == "bound" else max_length
+        if len(text) > limit:
+            raise ResourceLimitError(f"{where}: expression longer than {limit} characters ({len(text)}) "
+                                     f"{bounds.hint('expression_length')}")
     allowed = dict(_BASE_FUNCTIONS)
     if functions:
         allowed.update(functions)

@@ -21,7 +21,11 @@ import numpy as np
 from graphcollapse.presentation.plots.style import require_matplotlib
 from graphcollapse.presentation.reports.json_report import float_or_none
 
-__all__ = ["check_text", "check_to_dict", "check_plot", "require_matplotlib", "SHOWN_GENERATIONS"]
+__all__ = ["check_text", "check_to_dict", "check_plot", "require_matplotlib", "late_label", "SHOWN_GENERATIONS",
+           "SCHEMA_ID"]
+
+#: The ``schema`` field of ``graphcollapse check --json``.
+SCHEMA_ID = "graphcollapse/check/2"
 
 #: Runs of up to this many generations print every one; longer runs print this many per model
 #: (evenly spaced, plus every generation that disagrees) unless every one is asked for.
@@ -40,21 +44,25 @@ def _shown(T: int, failing: set[int], every: bool) -> list[int]:
     return sorted(picks)
 
 
-def check_text(check, every: bool = False, fmt: str = "text") -> str:
-    """The readable report printed by ``graphcollapse check`` (``fmt``: text, markdown or latex tables)."""
-    from graphcollapse.presentation.reports.tables import render_table
+def late_label(window) -> str:
+    """What the late level is: the mean over the last period, which the limit test uses (``t = T`` for period 1)."""
+    first = window.generations - window.period + 1
+    return f"simulated at t = {first}" if window.period == 1 else f"mean over t = {first}..{window.generations}"
 
-    def format_table(header, rows):
-        return render_table(header, rows, fmt)
+
+def check_text(check, every: bool = False, fmt: str = "text") -> str:
+    """The report printed by ``graphcollapse check`` in ``text``, ``markdown`` or ``latex``."""
+    from graphcollapse.presentation.reports.text import plural
 
     result, pred = check.result, check.prediction
     g = result.graph
     title = f"graph {g.name!r}: " if g.name else ""
     params = ", ".join(f"{key}={value}" for key, value in g.estimator.items() if key != "family")
-    lines = [f"{title}{g.K} models, {g.mixing} mixing, estimator {result.family}({params})",
-             f"simulation: {result.replications} replications, generations 0..{result.generations}, "
-             f"method {result.method}, seed {result.seed_entropy}",
-             ""]
+    blocks: list = [("heading", f"{title}{plural(g.K, 'model')}, {g.mixing} mixing, estimator "
+                                f"{result.family}({params})"),
+                    ("text", f"simulation: {plural(result.replications, 'replication')}, generations "
+                             f"0..{result.generations}, method {result.method}, seed {result.seed_entropy}"),
+                    ("gap",)]
     rows = []
     for model, kinds in check.by_model.items():
         tests = kinds["value"]
@@ -63,16 +71,18 @@ def check_text(check, every: bool = False, fmt: str = "text") -> str:
             test = tests[t]
             rows.append([model, str(t), _g(test.predicted), _g(test.estimate), f"{test.stderr:.2g}",
                          f"{test.z:.2f}", "FAIL" if test.rejected else "ok"])
-    lines.append("E_k(t): exact value against the Monte Carlo mean")
-    lines.append(format_table(["model", "t", "exact", "simulated", "stderr", "z", "agrees"], rows))
-    shown_all = every or result.generations + 1 <= SHOWN_GENERATIONS
-    if not shown_all:
-        lines.append("(a selection of generations; every one was tested: --all-generations prints them)")
-    lines.append("")
+    blocks.append(("text", "E_k(t): exact value against the Monte Carlo mean"))
+    blocks.append(("table", ["model", "t", "exact", "simulated", "stderr", "z", "agrees"], rows,
+                   "Exact $E_k(t)$ against the Monte Carlo mean"))
+    if not (every or result.generations + 1 <= SHOWN_GENERATIONS):
+        blocks.append(("text", "(a selection of generations; every one was tested: --all-generations prints them)"))
+    blocks.append(("gap",))
     w = check.window
-    lines.append(f"Asymptotics over t = {w.start}..{w.generations}"
-                 + (f" (blocks of {w.period} generations, one period)" if w.period > 1 else "")
-                 + ": predicted rate and limit against the fitted slope [95% CI] and the late mean")
+    late = late_label(w)
+    blocks.append(("text", f"Asymptotics over t = {w.start}..{w.generations}"
+                           + (f" (blocks of {w.period} generations, one period)" if w.period > 1 else "")
+                           + f": predicted rate and limit against the fitted slope [95% CI] and the late level "
+                             f"({late}: what the limit test compares)"))
     rows = []
     for k, model in enumerate(pred.ids):
         kinds = check.by_model[model]
@@ -82,34 +92,69 @@ def check_text(check, every: bool = False, fmt: str = "text") -> str:
         fitted = f"{slope:.4g} [{slope - _Z95 * se:.4g}, {slope + _Z95 * se:.4g}]" if w.has_slope else "-"
         agrees = all(not t.rejected for t in (growth, limit) if t is not None)
         rate = "oo" if pred.slopes[k] == math.inf else _g(pred.slopes[k])
-        late = f"{limit.estimate:.5g} ± {limit.stderr:.2g}" if limit is not None else "-"
+        level = f"{limit.estimate:.5g} ± {limit.stderr:.2g}" if limit is not None else "-"
         rows.append([model, "yes" if pred.collapses[k] else "no", pred.growth[k], rate, fitted,
-                     _g(pred.limits[k]), late, "ok" if agrees else "FAIL"])
-    lines.append(format_table(["model", "collapses", "growth", "rate", "fitted slope", "limit", "late mean",
-                               "agrees"], rows))
-    lines.append("")
+                     _g(pred.limits[k]), level, "ok" if agrees else "FAIL"])
+    blocks.append(("table", ["model", "collapses", "growth", "rate", "fitted slope", "limit", late, "agrees"], rows,
+                   "Predicted rates and limits against the later half of the simulation"))
+    blocks.append(("gap",))
     if pred.asymptotic:
-        lines.append("Note: the predictions are first-order asymptotic (n -> infinity); the simulation is the exact "
-                     "finite-sample process, so O(1/n) differences are expected (--rel-tol grants a margin).")
-    lines.append("Note: growth and limit tests allow for the transient the exact trajectory still shows in the window.")
+        blocks.append(("text", "Note: the predictions are first-order asymptotic (n -> infinity); the simulation is "
+                               "the exact finite-sample process, so O(1/n) differences are expected (--rel-tol "
+                               "grants a margin)."))
+    blocks.append(("text", "Note: growth and limit tests allow for the transient the exact trajectory still shows in "
+                           "the window."))
     further = _tested_observables(check)
     if further:
-        lines.append(f"Also tested, at every generation and in the limit: {', '.join(further)}.")
+        blocks.append(("text", f"Also tested, at every generation and in the limit: {', '.join(further)}."))
     for line in check.skipped:
-        lines.append(f"Not tested (the replications cannot resolve the Monte Carlo mean): {line}.")
+        blocks.append(("text", f"Not tested (the replications cannot resolve the Monte Carlo mean): {line}."))
     total, failures = len(check.tests), check.failures
     level = f"(Holm, family-wise level {check.alpha:g})"
     if not failures:
-        lines.append(f"PASSED: all {total} tests agree {level}.")
+        blocks.append(("text", f"PASSED: all {plural(total, 'test')} agree {level}."))
     else:
-        lines.append(f"FAILED: {len(failures)} of {total} tests disagree {level}:")
-        lines.extend(f"  {test.label}" for test in failures[:20])
+        blocks.append(("text", f"FAILED: {len(failures)} of {plural(total, 'test')} disagree {level}:"))
+        blocks += [("item", test.label) for test in failures[:20]]
         if len(failures) > 20:
-            lines.append(f"  ... and {len(failures) - 20} more")
-    if fmt == "latex":  # prose as LaTeX comments around the tabulars
-        lines = [line if line.startswith(("\\", "&")) or " & " in line or not line else f"% {line}"
-                 for line in "\n".join(lines).splitlines()]
-    return "\n".join(lines)
+            blocks.append(("item", f"... and {len(failures) - 20} more"))
+    return _render(blocks, fmt)
+
+
+def _render(blocks, fmt: str) -> str:
+    """Headings, paragraphs, list items and tables in ``text``, ``markdown`` or ``latex``."""
+    from graphcollapse.presentation.reports.tables import latex_text, render_table
+
+    lines: list[str] = []
+    for block in blocks:
+        kind = block[0]
+        if kind == "gap":
+            lines.append("")
+        elif kind == "table":
+            _, header, rows, caption = block
+            table = render_table(header, rows, fmt, long=None)
+            if fmt == "latex":
+                lines += [r"\begin{table}[ht]", r"  \centering", *["  " + x for x in table.splitlines()],
+                          rf"  \caption{{{caption}.}}", r"\end{table}"]
+            elif fmt == "markdown":
+                lines += ["", table, ""]
+            else:
+                lines.append(table)
+        elif fmt == "text":
+            lines.append(f"  {block[1]}" if kind == "item" else block[1])
+        elif fmt == "markdown":
+            text = block[1]
+            lines.append(f"**{text}**" if kind == "heading" else f"* {text}" if kind == "item" else text)
+            if kind != "item":
+                lines.append("")
+        else:
+            text = latex_text(block[1])
+            lines.append(r"\paragraph{" + text + "}" if kind == "heading" else
+                         (r"\quad " + text + r" \\" if kind == "item" else text))
+    out = "\n".join(lines)
+    while "\n\n\n" in out:
+        out = out.replace("\n\n\n", "\n\n")
+    return out.strip("\n")
 
 
 def _test_dict(test) -> dict:
@@ -137,10 +182,12 @@ def check_to_dict(check) -> dict:
                      "test": _test_dict(kinds["growth"][0]) if kinds["growth"] else None}
         limit = None
         if kinds["limit"]:
-            limit = {"predicted": float_or_none(pred.limits[k]), **_test_dict(kinds["limit"][0])}
+            limit = {"predicted": float_or_none(pred.limits[k]), **_test_dict(kinds["limit"][0]),
+                     "window": [check.window.generations - check.window.period + 1, check.window.generations]}
         models[model] = {"collapses": bool(pred.collapses[k]), "growth": pred.growth[k], "generations": generations,
                          "slope": slope, "limit": limit}
     return {
+        "schema": SCHEMA_ID,
         "passed": check.passed,
         "alpha": check.alpha,
         "correction": "holm",
@@ -153,7 +200,8 @@ def check_to_dict(check) -> dict:
         "seed": result.seed_entropy,
         "rel_tol": check.rel_tol,
         "asymptotic": pred.asymptotic,
-        "window": {"start": check.window.start, "period": check.window.period},
+        "window": {"start": check.window.start, "period": check.window.period,
+                   "late": [check.window.generations - check.window.period + 1, check.window.generations]},
         "models": models,
         **({"observables": _observables_dict(check), "skipped": list(check.skipped)} if check.prediction.observables
            else {}),

@@ -15,8 +15,13 @@ period for schedules), ``limit``, ``phase_limits`` and ``phase_slopes``
 (``{phase name: value}`` for a schedule's limit cycle), ``slope`` (per
 generation), ``rate_exponent`` and ``rate_constant`` (``E ~ C t^(-α)``),
 ``log_factor``, ``topological_collapses`` (the union rule or Theorem A of the
-base graph, where it applies), ``statement``, ``explanation``; every exact
-value as a SymPy string with a ``*_float`` twin.
+base graph, where it applies), ``statement``, ``explanation``.  The document
+names its kind in ``schema`` (``graphcollapse/dynamics/2``) and validates
+against the package's JSON schema; every exact value ``X`` is a formula in
+canonical form (the formula grammar; ``pi`` and ``polygamma`` may appear,
+read back with :func:`~graphcollapse.presentation.formulas.read_formula`)
+with ``X_latex`` and a ``X_float`` twin; ``phase_limits``/``phase_slopes``
+come with ``*_latex`` maps.
 
 Examples
 --------
@@ -25,21 +30,23 @@ Examples
 >>> g = from_dict({"models": [{"id": "A", "n": 10}], "edges": [{"from": "A", "to": "A", "weight": 1}],
 ...                "memory": "accumulate"})
 >>> report = dynamics_to_dict(analyze(g))
->>> report["memory"], report["models"]["A"]["limit"], round(report["models"]["A"]["limit_float"], 6)
-('accumulate', 'pi**2/60', 0.164493)
+>>> report["schema"], report["memory"], report["models"]["A"]["limit"], report["models"]["A"]["limit_latex"]
+('graphcollapse/dynamics/2', 'accumulate', 'pi**2/60', '\\frac{\\pi^{2}}{60}')
 >>> print(dynamics_report(analyze(g), "text").splitlines()[2])
 model  collapses  growth   limit     rate
 """
 
 from __future__ import annotations
 
-import sympy
-
 from graphcollapse._version import __version__
+from graphcollapse.presentation.formulas import Formula, formula
 from graphcollapse.presentation.reports.json_report import exact_string, float_or_none
 from graphcollapse.presentation.reports.tables import latex_text, render_table
 
-__all__ = ["is_dynamic", "dynamics_to_dict", "dynamics_report"]
+__all__ = ["is_dynamic", "dynamics_to_dict", "dynamics_report", "SCHEMA_ID"]
+
+#: The ``schema`` field of the document.
+SCHEMA_ID = "graphcollapse/dynamics/2"
 
 
 def is_dynamic(analysis) -> bool:
@@ -48,13 +55,21 @@ def is_dynamic(analysis) -> bool:
 
 
 def _exact(value, key: str) -> dict:
-    return {key: exact_string(value), f"{key}_float": float_or_none(value)}
+    shown = formula(value)
+    return {key: None if shown is None else shown.text, f"{key}_latex": None if shown is None else shown.latex,
+            f"{key}_float": float_or_none(value)}
 
 
 def _per_phase(names, values):
     if values is None:
         return None
     return {name: exact_string(v) for name, v in zip(names, values)}
+
+
+def _per_phase_latex(names, values):
+    if values is None:
+        return None
+    return {name: formula(v).latex for name, v in zip(names, values)}
 
 
 def dynamics_to_dict(analysis) -> dict:
@@ -67,8 +82,10 @@ def dynamics_to_dict(analysis) -> dict:
         entry.update(_exact(m.growth_factor if m.growth == "geometric" else None, "growth_factor"))
         entry.update(_exact(m.limit, "limit"))
         entry["phase_limits"] = _per_phase(analysis.phases, m.phase_limits)
+        entry["phase_limits_latex"] = _per_phase_latex(analysis.phases, m.phase_limits)
         entry.update(_exact(m.slope, "slope"))
         entry["phase_slopes"] = _per_phase(analysis.phases, m.phase_slopes)
+        entry["phase_slopes_latex"] = _per_phase_latex(analysis.phases, m.phase_slopes)
         entry.update(_exact(m.rate_exponent, "rate_exponent"))
         entry.update(_exact(m.rate_constant, "rate_constant"))
         entry["log_factor"] = m.log_factor
@@ -78,6 +95,7 @@ def dynamics_to_dict(analysis) -> dict:
             entry["explanation"] = m.explanation
         models[m.id] = entry
     out = {
+        "schema": SCHEMA_ID,
         "graphcollapse": __version__,
         "name": graph.name,
         "mixing": graph.mixing,
@@ -93,23 +111,25 @@ def dynamics_to_dict(analysis) -> dict:
     return out
 
 
-_T = sympy.Symbol("t")
-
 
 def _rate(m):
     """The rate cell: the growth factor, ``t^(-α)`` (times ``log t``), or the slope."""
     if m.growth == "geometric":
         return m.growth_factor
     if m.growth == "vanishing" and m.rate_exponent is not None:
-        decay = sympy.Pow(_T, -m.rate_exponent, evaluate=False)
-        return sympy.Mul(decay, sympy.log(_T), evaluate=False) if m.log_factor else decay
+        alpha = formula(m.rate_exponent)
+        text = f"t**(-({alpha}))" + ("*log(t)" if m.log_factor else "")
+        latex = f"t^{{-({alpha.latex})}}" + (r" \log t" if m.log_factor else "")
+        return Formula(None, text, latex)
     return m.slope
 
 
 def _limit(m):
     if m.limit is not None or m.phase_limits is None:
         return m.limit
-    return "cycle: " + ", ".join(exact_string(v) for v in m.phase_limits)
+    shown = [formula(v) for v in m.phase_limits]
+    return Formula(None, "cycle: " + ", ".join(str(f) for f in shown),
+                   r"\text{cycle: } " + r",\ ".join(f.latex for f in shown))
 
 
 def dynamics_report(analysis, fmt: str = "text") -> str:
@@ -162,17 +182,17 @@ def _statement(m, fmt: str) -> str:
         return f"- {m.statement}" if fmt == "markdown" else f"  {m.statement}"
     E = rf"E_{{{latex_text(m.id)}}}(t)"
     if m.growth == "vanishing" and m.rate_exponent is not None:
-        constant = "C" if m.rate_constant is None else sympy.latex(m.rate_constant)
+        constant = "C" if m.rate_constant is None else formula(m.rate_constant).latex
         log = r"\log t" if m.log_factor else ""
-        body = rf"{E} \sim {constant}\, t^{{-({sympy.latex(m.rate_exponent)})}} {log}"
+        body = rf"{E} \sim {constant}\, t^{{-({formula(m.rate_exponent).latex})}} {log}"
     elif m.growth in ("bounded", "vanishing") and m.limit is not None:
-        body = rf"\lim_{{t\to\infty}} {E} = {sympy.latex(m.limit)}"
+        body = rf"\lim_{{t\to\infty}} {E} = {formula(m.limit).latex}"
     elif m.growth == "linear" and m.slope is not None:
-        body = rf"{E} = {sympy.latex(m.slope)}\, t + O(1)"
+        body = rf"{E} = {formula(m.slope).latex}\, t + O(1)"
     elif m.growth == "log" and m.slope is not None:
-        body = rf"{E} = {sympy.latex(m.slope)}\, \log t + O(1)"
+        body = rf"{E} = {formula(m.slope).latex}\, \log t + O(1)"
     elif m.growth == "geometric":
-        body = rf"{E} \sim C \left({sympy.latex(m.growth_factor)}\right)^t"
+        body = rf"{E} \sim C \left({formula(m.growth_factor).latex}\right)^t"
     else:
         return f"% {m.statement}"
     return rf"\[ {body} \]"

@@ -21,7 +21,67 @@ import sympy
 from graphcollapse.families.rules import K, POSITION
 from graphcollapse.presentation.reports.tables import latex_text, render_table
 
-__all__ = ["family_report", "size_report", "classification_report", "HEADER"]
+__all__ = ["family_report", "size_report", "classification_report", "family_to_dict", "HEADER", "SCHEMA_ID"]
+
+#: The ``schema`` field of ``graphcollapse family FAMILY --format json`` (``family all``: ``family_table``).
+SCHEMA_ID = "graphcollapse/family/2"
+
+
+#: The size at which factors are oriented positive: forms hold for every K from ``valid_from`` on,
+#: so a factor is written positive for large K (``2K - 1``, never ``1 - 2K``).
+LARGE_SIZE = sympy.Integer(10**6)
+
+
+def _shown(value, rename=None):
+    """A form as a :class:`~graphcollapse.presentation.formulas.Formula`, factors positive for large sizes
+    (the value itself where the canonical printer cannot read it: a sum, a floor)."""
+    from graphcollapse.presentation.formulas import formula
+
+    if not isinstance(value, sympy.Basic):
+        return value
+    sizes = {str(K), str(POSITION)} | ({rename} if rename else set())
+    try:
+        return formula(value, {s: LARGE_SIZE for s in value.free_symbols if s.name in sizes})
+    except Exception:  # noqa: BLE001 - shown as SymPy writes it
+        return value
+
+
+def _latex(value, rename=None) -> str:
+    """A form in LaTeX: its canonical form (one fraction), or SymPy's spelling where it has none."""
+    shown = _shown(value, rename)
+    return shown.latex if hasattr(shown, "latex") else sympy.latex(value)
+
+
+def _spelled(value) -> tuple:
+    """``(text, latex)`` of a form: the canonical form where the formula grammar can write it, else SymPy's."""
+    if value is None:
+        return None, None
+    try:
+        shown = _shown(value)
+        shown = shown if hasattr(shown, "latex") else None
+    except Exception:  # noqa: BLE001 - a form the canonical printer cannot read (a sum, a floor): SymPy's spelling
+        shown = None
+    if shown is None or shown.text is None:
+        return str(value), sympy.latex(value)
+    return shown.text, shown.latex
+
+
+def family_to_dict(result) -> dict:
+    """The JSON of a family's analysis: :meth:`FamilyResult.to_dict` with ``schema`` and the forms in canonical form.
+
+    Every form's ``expr`` is written in the formula grammar (canonical form) where it can be, with
+    ``expr_latex`` beside it (``sum_form_latex`` likewise); the size symbol is ``size_symbol``.
+    """
+    data = {"schema": SCHEMA_ID, **result.to_dict()}
+    for cls, entry in zip(result.classes, data["classes"]):
+        for key in ("limit", "slope"):
+            form, out = getattr(cls, key), entry.get(key)
+            if form is None or out is None:
+                continue
+            out["expr"], out["expr_latex"] = _spelled(form.expr)
+            if form.sum_form is not None:
+                out["sum_form_latex"] = sympy.latex(form.sum_form)
+    return data
 
 #: Columns of a family's table.
 HEADER = ["class", "models", "collapses", "condition", "limit / growth rate", "as K (or i) -> oo", "provenance"]
@@ -54,12 +114,12 @@ def _form_cells(cls, rename):
     value = form.expr if form.expr is not None else form.recurrence
     kind = "c = " if cls.collapses else "L = "
     if isinstance(value, sympy.Basic):
-        shown = _renamed(value, rename)
+        shown = _shown(_renamed(value, rename), rename)
     else:
         shown = value if value is None else f"{kind}{value}"
     asym = form.asymptotic
-    at_infinity = None if asym is None else _renamed(asym.leading if asym.leading is not None else asym.limit,
-                                                     rename)
+    at_infinity = None if asym is None else _shown(_renamed(asym.leading if asym.leading is not None else asym.limit,
+                                                            rename), rename)
     label = form.label if rename is None else form.label.replace("K ", f"{rename} ").replace("K =", f"{rename} =")
     return [shown, at_infinity, label]
 
@@ -129,7 +189,7 @@ def _latex_forms(result, rename) -> str:
         arg = f"{rename or 'K'}" + (", i" if cls.by_position else "")
         letter = "c" if cls.collapses else "L"
         tag = latex_text(form.label).replace("≥", r"$\geq$").replace("≤", r"$\leq$")
-        body.append(rf"  {letter}_{{\mathrm{{{name}}}}}({arg}) &= {sympy.latex(_renamed(form.expr, rename))}"
+        body.append(rf"  {letter}_{{\mathrm{{{name}}}}}({arg}) &= {_latex(_renamed(form.expr, rename), rename)}"
                     rf" && \text{{{tag}}}")
     lines.append(" \\\\\n".join(body))
     lines.append(r"\end{align*}")

@@ -45,7 +45,11 @@ from graphcollapse.simulation.kernels.gaussian_mean import dimension
 from graphcollapse.simulation.kernels.base import Kernel
 from graphcollapse.simulation.numerics.smallspd import column, spd_solve
 
-__all__ = ["OLSKernel"]
+__all__ = ["OLSKernel", "ROTATED_MIN_SAVING"]
+
+#: Fewest random numbers (per generation) the rotated draw must save to be used: below it, its
+#: fixed cost (a few hundred small array operations) exceeds what it saves.
+ROTATED_MIN_SAVING = 20_000
 
 
 class OLSKernel(Kernel):
@@ -155,7 +159,7 @@ class OLSKernel(Kernel):
         """
         d, R = self.p, sources.shape[0]
         shape = self._pooled_shape(layout)
-        if shape.rotated is not None:
+        if shape.rotated is not None and shape.saving * R >= ROTATED_MIN_SAVING:
             return self._rotated_fits(streams, sources, shape)
         S, M, P = shape.member.shape[1], shape.member.shape[0], d * (d + 1) // 2
         A, stats, scratch, w, theta = self._workspace.buffers(d, S, R, M if shape.shared else S)
@@ -459,12 +463,18 @@ class _PooledShape:
             [(c, lo, hi, (m - c) / 2.0) for c in range(d) for m, lo, hi in zip(values.tolist(), firsts, ends)]
         # The rotated draw (OLSKernel._rotated_fits) where every model has one noise level and fewer
         # synthetic slots than d; models grouped by their number of synthetic slots.
-        self.rotated = None
+        self.rotated, self.saving = None, 0
         synthetic = np.bincount(layout.model[positions], weights=~layout.is_real[positions],
                                 minlength=layout.K)[models].astype(np.int64)
         if self.shared and np.all((synthetic >= 1) & (synthetic < d)):
             self.rotated = [_RotatedGroup(layout, d, models[synthetic == r], np.flatnonzero(synthetic == r))
                             for r in np.unique(synthetic).tolist()]
+            # Random numbers saved per replication (a chi-square counted as two normals).
+            slots = layout.slots[models]
+            r, q = synthetic, d - synthetic
+            plain = slots * (2 * d + d * (d - 1) // 2)
+            rotated = slots * (2 * r + r * (r - 1) // 2) + (r + 1) * q + 2 * q + q * (q - 1) // 2
+            self.saving = int((plain - rotated).sum())
 
 
 class _Workspace(threading.local):

@@ -54,7 +54,7 @@ def test_single_model_with_real_data_grows_geometrically_at_small_n():
     assert res.growth_factor == R(27, 20)
     # E(t) = C (27/20)^t + const: C = 642/35 from the eigenvector formula, matching the closed form
     assert res.growth_constant == R(642, 35)
-    t = gc.solvers.trajectory.T_SYMBOL
+    from graphcollapse.solvers.trajectory import T_SYMBOL as t
     assert sympy.simplify(gc.closed_form(recurrence(g))[0] - (R(642, 35) * R(27, 20) ** t - R(120, 7))) == 0
     assert "real data reaches it" in res.explanation
     # E(0) = d σ²/(n0-d-1) = 6/5, E(1) = d (27/20 m0 + 1) with m0 = 1/5

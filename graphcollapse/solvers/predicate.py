@@ -383,8 +383,13 @@ def _limits_by_pattern(graph, estimator, atoms, variables, occurring, infeasible
         else:
             args = [(value, _minimise(variables, mins, infeasible, atoms)) for value, mins in pieces.items()]
             # The conditions are disjoint on the valid region, so the order is free: make it canonical
-            # (relabelling the models must not reorder the output).
-            args.sort(key=lambda vc: (sympy.default_sort_key(vc[1]), sympy.default_sort_key(vc[0])))
+            # (relabelling the models must not reorder the output).  Sorting by the conditions (small)
+            # decides it; the values (large) are compared only if two conditions coincide.
+            keys = [sympy.default_sort_key(c) for _, c in args]
+            if len(set(keys)) == len(keys):
+                args = [vc for _, vc in sorted(zip(keys, args), key=lambda kv: kv[0])]
+            else:
+                args.sort(key=lambda vc: (sympy.default_sort_key(vc[1]), sympy.default_sort_key(vc[0])))
             out.append(sympy.Piecewise(*args))
     return out, notes
 

@@ -24,7 +24,7 @@ import sympy
 
 from graphcollapse.errors import InputError
 from graphcollapse.numbers.domain import domain_of
-from graphcollapse.numbers.polys import reduced_factors, remember, remembered_symbols
+from graphcollapse.numbers.polys import _touch, _trim, reduced_factors, remember, remembered_symbols
 
 __all__ = ["tidy"]
 
@@ -32,7 +32,7 @@ _INTERIOR = sympy.Rational(1, 3)
 
 #: ``(value, orientation point) -> tidy form``; every tidy form is also a fixed point.
 _TIDY: OrderedDict = OrderedDict()
-_TIDY_MAX = 2048
+_TIDY_MAX = 512
 
 
 def _product(factors) -> sympy.Expr:
@@ -59,7 +59,7 @@ def tidy(value: sympy.Expr, at=None) -> sympy.Expr:
     key = (value, given)
     found = _TIDY.get(key)
     if found is not None:
-        _TIDY.move_to_end(key)
+        _touch(_TIDY, key)
         return found
     symbols = remembered_symbols(value)  # known rational over QQ: no walk over the expression
     if symbols is None:
@@ -81,6 +81,5 @@ def tidy(value: sympy.Expr, at=None) -> sympy.Expr:
         remember(out, *reduced)
     for k in (key, (out, given)):
         _TIDY[k] = out
-    while len(_TIDY) > _TIDY_MAX:
-        _TIDY.popitem(last=False)
+    _trim(_TIDY, _TIDY_MAX)
     return out

@@ -35,7 +35,7 @@ from graphcollapse.numbers import flint as flint_switch
 #: ``expr -> (symbols, numerator, denominator)``.  Reading such an expression back
 #: into flint (to cancel or factor it) is then a look-up, not a walk over its terms.
 _FORMS: OrderedDict = OrderedDict()
-_FORMS_MAX = 4096
+_FORMS_MAX = 512
 #: The reverse: ``(symbols, terms) -> expr`` for polynomials already turned into SymPy.
 _BUILT: OrderedDict = OrderedDict()
 
@@ -44,10 +44,26 @@ def remember(expr: sympy.Expr, symbols: Sequence[sympy.Symbol], numerator, denom
     """Record that ``expr`` is ``numerator/denominator`` (``fmpq_mpoly`` over ``symbols``); returns ``expr``."""
     if isinstance(expr, sympy.Expr) and not expr.is_Number:
         _FORMS[expr] = (tuple(symbols), numerator, denominator)
-        _FORMS.move_to_end(expr)
-        while len(_FORMS) > _FORMS_MAX:
-            _FORMS.popitem(last=False)
+        _touch(_FORMS, expr)
+        _trim(_FORMS, _FORMS_MAX)
     return expr
+
+
+def _touch(cache: OrderedDict, key) -> None:
+    """Mark ``key`` most recently used (it may have been evicted by another thread meanwhile)."""
+    try:
+        cache.move_to_end(key)
+    except KeyError:
+        pass
+
+
+def _trim(cache: OrderedDict, size: int) -> None:
+    """Evict the least recently used entries beyond ``size``."""
+    while len(cache) > size:
+        try:
+            cache.popitem(last=False)
+        except KeyError:  # emptied by another thread
+            break
 
 
 def remembered_symbols(expr) -> list | None:
@@ -124,11 +140,10 @@ def from_flint(poly, symbols: Sequence[sympy.Symbol]) -> sympy.Expr:
     key = (tuple(symbols), tuple(data))
     found = _BUILT.get(key)
     if found is not None:
-        _BUILT.move_to_end(key)
+        _touch(_BUILT, key)
         return found
     _BUILT[key] = expr = _assemble(data, symbols)
-    while len(_BUILT) > _FORMS_MAX:
-        _BUILT.popitem(last=False)
+    _trim(_BUILT, _FORMS_MAX)
     return remember(expr, symbols, poly)
 
 

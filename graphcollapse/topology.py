@@ -163,19 +163,38 @@ class Topology:
 
     @cached_property
     def _ordering(self) -> np.ndarray:
-        """Old scipy label -> new position in topological order."""
-        import networkx as nx
+        """Old scipy label -> new position in topological order.
+
+        Kahn's algorithm with a heap: among the components whose upstream is
+        placed, the one with the smallest member comes first, so the order
+        does not depend on scipy's labels (networkx's
+        ``lexicographical_topological_sort`` with that key, without importing networkx).
+        """
+        import heapq
 
         n_comp, labels = self._labels
         sources, targets = self._edges
-        dag = nx.DiGraph()
-        dag.add_nodes_from(range(n_comp))
         crossing = labels[sources] != labels[targets]
-        dag.add_edges_from(zip(labels[sources[crossing]].tolist(), labels[targets[crossing]].tolist()))
-        # Ties broken by smallest member so the order does not depend on scipy's labels.
+        pairs = np.unique(np.stack([labels[sources[crossing]], labels[targets[crossing]]]), axis=1) \
+            if crossing.any() else np.zeros((2, 0), dtype=np.int64)
+        indegree = np.bincount(pairs[1], minlength=n_comp)
+        downstream: list[list[int]] = [[] for _ in range(n_comp)]
+        for a, b in zip(pairs[0].tolist(), pairs[1].tolist()):
+            downstream[a].append(b)
         first_member = np.full(n_comp, np.iinfo(np.int64).max)
         np.minimum.at(first_member, labels, np.arange(labels.size))
-        order = list(nx.lexicographical_topological_sort(dag, key=lambda c: first_member[c]))
+        first = first_member.tolist()
+        remaining = indegree.tolist()
+        heap = [(first[c], c) for c in range(n_comp) if remaining[c] == 0]
+        heapq.heapify(heap)
+        order = []
+        while heap:
+            _, c = heapq.heappop(heap)
+            order.append(c)
+            for b in downstream[c]:
+                remaining[b] -= 1
+                if remaining[b] == 0:
+                    heapq.heappush(heap, (first[b], b))
         position = np.empty(n_comp, dtype=np.int64)
         position[order] = np.arange(n_comp)
         return position

@@ -190,3 +190,54 @@ def test_spd_solve_matches_numpy():
         np.testing.assert_allclose(spd_solve(lower, h.T, w.T).T, expected, rtol=1e-10, atol=1e-12)
         np.testing.assert_allclose(spd_solve(lower, h.T).T, np.linalg.solve(G, h[..., None])[..., 0],
                                    rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize("d", [3, 5])
+def test_rotated_bartlett_fits_have_the_law_of_the_per_slot_fits(d):
+    """The rotated draw of pooled fits (one noise level per model) against the per-slot Bartlett draw.
+
+    Every replication fits the same sources, so the fits are i.i.d.: each coordinate of β̂ and its
+    projection on a source (direction-dependent, unlike the error) must have one law on both paths.
+    """
+    from graphcollapse.simulation.engine.plan import make_plan
+    from graphcollapse.simulation.engine.streams import BlockStreams, root_seed
+    from graphcollapse.simulation.kernels.linear_regression import OLSKernel
+
+    plan = make_plan(multi_source(d=d, n=8 * d))
+    layout, R = plan.step, 4096
+    kernel = OLSKernel(plan)
+    shape = kernel._pooled_shape(layout)
+    assert shape.rotated is not None and {g.r for g in shape.rotated} == {2}
+    theta = np.random.default_rng(5).standard_normal((plan.K, d)) * np.arange(1, d + 1)
+    sources = np.broadcast_to(theta[np.maximum(layout.source, 0)], (R, layout.S, d)).copy()
+    sources[:, layout.is_real] = 0.0
+    rotated = kernel.pooled_fits(BlockStreams.for_blocks(root_seed(1), range(R // 64), R), sources, layout)
+    saved, shape.rotated = shape.rotated, None
+    try:
+        plain = kernel.pooled_fits(BlockStreams.for_blocks(root_seed(2), range(R // 64), R), sources, layout)
+    finally:
+        shape.rotated = saved
+    models = layout.shared[0]
+    for i, k in enumerate(models.tolist()):
+        slot = next(s for s in range(layout.S) if layout.model[s] == k and not layout.is_real[s])
+        first = theta[layout.source[slot]]
+        for c in range(d):
+            assert ks_2samp(rotated[:, i, c], plain[:, i, c]).pvalue > 1e-4, (k, c)
+        assert ks_2samp(rotated[:, i] @ first, plain[:, i] @ first).pvalue > 1e-4, k
+        np.testing.assert_allclose(rotated[:, i].var(axis=0), plain[:, i].var(axis=0), rtol=0.2)
+
+
+def test_rotated_bartlett_both_paths_agree_on_the_whole_process():
+    """Shared noise (the rotated draw) against the sample path, and the mean error against the exact value."""
+    from graphcollapse.system import System
+
+    g = multi_source(d=4, n=16)
+    samples = simulate(g, 3, 2000, seed=21, method="samples")
+    sufficient = simulate(g, 3, 2000, seed=22, method="sufficient")
+    exact = System(g).trajectory(3)
+    for k in range(4):
+        assert ks_2samp(samples.errors[:, 3, k], sufficient.errors[:, 3, k]).pvalue > 1e-3, k
+        for r in (samples, sufficient):
+            assert abs(r.mean_error[3, k] - float(exact[3][k])) < 4.5 * r.stderr[3, k], k
+        var = [r.errors[:, 3, k].var() for r in (samples, sufficient)]
+        assert abs(var[0] - var[1]) < 0.25 * max(var), (k, var)

@@ -115,3 +115,23 @@ def test_adding_real_data_never_creates_collapse(graph):
             for i in range(graph.K)]
     after = collapsing(from_matrix([[str(x) for x in row] for row in rows], real=[str(r) for r in real]))
     assert not np.any(after & ~before)
+
+
+@settings(max_examples=60, deadline=None)
+@given(exact_graphs())
+def test_component_order_is_networkx_lexicographic_topological_order(g):
+    """The heap-based Kahn order equals networkx's lexicographical topological sort (smallest member first)."""
+    nx = pytest.importorskip("networkx")
+    top = Topology(g)
+    n_comp, labels = top._labels
+    sources, targets = top._edges
+    dag = nx.DiGraph()
+    dag.add_nodes_from(range(n_comp))
+    crossing = labels[sources] != labels[targets]
+    dag.add_edges_from(zip(labels[sources[crossing]].tolist(), labels[targets[crossing]].tolist()))
+    first = np.full(n_comp, np.iinfo(np.int64).max)
+    np.minimum.at(first, labels, np.arange(labels.size))
+    order = list(nx.lexicographical_topological_sort(dag, key=lambda c: first[c]))
+    position = np.empty(n_comp, dtype=np.int64)
+    position[order] = np.arange(n_comp)
+    assert np.array_equal(position, top._ordering)

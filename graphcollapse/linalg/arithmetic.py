@@ -56,8 +56,12 @@ class Arithmetic(ABC):
         """A value (exact SymPy, Python or float) in this arithmetic."""
 
     @abstractmethod
-    def solve(self, rows: Sequence[dict], rhs: Sequence) -> list:
-        """``x`` with ``M x = rhs`` for the sparse matrix ``M`` given by ``rows[i] = {j: M_ij}``."""
+    def solve(self, rows: Sequence[dict], rhs: Sequence, wanted: set[int] | None = None) -> list:
+        """``x`` with ``M x = rhs`` for the sparse matrix ``M`` given by ``rows[i] = {j: M_ij}``.
+
+        ``wanted``: the entries the caller reads; the others may be left
+        undefined (exact arithmetic then skips building them).
+        """
 
     @abstractmethod
     def is_zero(self, value) -> bool:
@@ -74,14 +78,14 @@ class Arithmetic(ABC):
         """A context manager every computation in this arithmetic runs in (mpmath: its precision)."""
         return contextlib.nullcontext()
 
-    def fixed_point(self, rows: Sequence[dict], constant: Sequence) -> list:
-        """``x = A x + b``, i.e. ``(I − A) x = b``, for sparse rows of ``A``."""
+    def fixed_point(self, rows: Sequence[dict], constant: Sequence, wanted: set[int] | None = None) -> list:
+        """``x = A x + b``, i.e. ``(I − A) x = b``, for sparse rows of ``A`` (``wanted`` as in :meth:`solve`)."""
         system = []
         for i, row in enumerate(rows):
             entry = {j: self.convert(-c) for j, c in row.items()}
             entry[i] = entry.get(i, self.convert(0)) + self.convert(1)
             system.append(entry)
-        return self.solve(system, [self.convert(b) for b in constant])
+        return self.solve(system, [self.convert(b) for b in constant], wanted)
 
 
 class ExactArithmetic(Arithmetic):
@@ -94,7 +98,7 @@ class ExactArithmetic(Arithmetic):
             raise InputError(f"exact arithmetic received the float {value!r}; convert it exactly first")
         return sympy.sympify(value)  # safe: numbers and SymPy expressions only, never text
 
-    def solve(self, rows, rhs):
+    def solve(self, rows, rhs, wanted=None):
         from graphcollapse.linalg.exact_solve import solve_exact
 
         n = len(rows)
@@ -102,7 +106,7 @@ class ExactArithmetic(Arithmetic):
         for i, row in enumerate(rows):
             for j, c in row.items():
                 M[i, j] = c
-        return list(solve_exact(M, sympy.Matrix(list(rhs))))
+        return list(solve_exact(M, sympy.Matrix(list(rhs)), wanted=wanted))
 
     def is_zero(self, value) -> bool:
         from graphcollapse.numbers.domain import is_zero
@@ -126,7 +130,7 @@ class FloatArithmetic(Arithmetic):
             raise InputError(f"float arithmetic needs numbers; {value} has symbols (substitute them first)")
         return float(value)
 
-    def solve(self, rows, rhs):
+    def solve(self, rows, rhs, wanted=None):
         import scipy.sparse as sp
         import scipy.sparse.linalg as spla
 
@@ -179,7 +183,7 @@ class MpmathArithmetic(Arithmetic):
                 return exact_to_mpf(value)
             return mpmath.mpf(value)
 
-    def solve(self, rows, rhs):
+    def solve(self, rows, rhs, wanted=None):
         import mpmath
 
         n = len(rows)

@@ -468,9 +468,9 @@ def _interpolate(rows, points, ctx):
 
 def _fraction_to_sympy(p, q, symbols) -> sympy.Expr:
     """A reduced fraction of flint polynomials as a SymPy expression."""
-    from graphcollapse.numbers.polys import from_flint
+    from graphcollapse.numbers.polys import from_flint, remember
 
-    return from_flint(p, symbols) / from_flint(q, symbols)
+    return remember(from_flint(p, symbols) / from_flint(q, symbols), symbols, p, q)
 
 
 # -- Stein equations --------------------------------------------------------------

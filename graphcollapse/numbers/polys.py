@@ -20,14 +20,96 @@ Examples
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from typing import Sequence
 
 import sympy
+from sympy.core.basic import _args_sortkey
 
 __all__ = ["factor_list", "cancel_fraction", "fraction_factors", "to_flint", "from_flint",
-           "flint_context"]
+           "flint_context", "remember"]
 
 from graphcollapse.numbers import flint as flint_switch
+
+#: SymPy expressions built from flint polynomials, with the polynomials they came from:
+#: ``expr -> (symbols, numerator, denominator)``.  Reading such an expression back
+#: into flint (to cancel or factor it) is then a look-up, not a walk over its terms.
+_FORMS: OrderedDict = OrderedDict()
+_FORMS_MAX = 512
+#: The reverse: ``(symbols, terms) -> expr`` for polynomials already turned into SymPy.
+_BUILT: OrderedDict = OrderedDict()
+
+
+def remember(expr: sympy.Expr, symbols: Sequence[sympy.Symbol], numerator, denominator=None) -> sympy.Expr:
+    """Record that ``expr`` is ``numerator/denominator`` (``fmpq_mpoly`` over ``symbols``); returns ``expr``."""
+    if isinstance(expr, sympy.Expr) and not expr.is_Number:
+        _FORMS[expr] = (tuple(symbols), numerator, denominator)
+        _touch(_FORMS, expr)
+        _trim(_FORMS, _FORMS_MAX)
+    return expr
+
+
+def _touch(cache: OrderedDict, key) -> None:
+    """Mark ``key`` most recently used (it may have been evicted by another thread meanwhile)."""
+    try:
+        cache.move_to_end(key)
+    except KeyError:
+        pass
+
+
+def _trim(cache: OrderedDict, size: int) -> None:
+    """Evict the least recently used entries beyond ``size``."""
+    while len(cache) > size:
+        try:
+            cache.popitem(last=False)
+        except KeyError:  # emptied by another thread
+            break
+
+
+def remembered_symbols(expr) -> list | None:
+    """The symbols a remembered rational function (see :func:`remember`) depends on, sorted by name;
+    ``None`` if it is not remembered or is a constant."""
+    found = _FORMS.get(expr) if isinstance(expr, sympy.Expr) else None
+    if found is None:
+        return None
+    known, p, q = found
+    degrees = [max(d) for d in zip(p.degrees(), *([q.degrees()] if q is not None else []))]
+    used = sorted((s for s, d in zip(known, degrees) if d), key=str)
+    return used or None
+
+
+def _recalled(expr, symbols: Sequence[sympy.Symbol], ctx):
+    """``expr`` as ``(numerator, denominator)`` in ``ctx`` (generators ``symbols``) if remembered, else ``None``."""
+    found = _FORMS.get(expr)
+    if found is None:
+        return None
+    known, p, q = found
+    if q is None:
+        q = p.context().from_dict({(0,) * p.context().nvars(): 1})
+    symbols = tuple(symbols)
+    if known == symbols:
+        return p, q
+    where = {s: i for i, s in enumerate(symbols)}
+    if any(s not in where for s in known):
+        used = set()
+        for poly in (p, q):
+            for monom in poly.to_dict():
+                used.update(i for i, e in enumerate(monom) if e)
+        if any(known[i] not in where for i in used):
+            return None
+    n = len(symbols)
+
+    def move(poly):
+        data = {}
+        for monom, c in poly.to_dict().items():
+            target = [0] * n
+            for i, e in enumerate(monom):
+                if e:
+                    target[where[known[i]]] = int(e)
+            data[tuple(target)] = c
+        return ctx.from_dict(data)
+
+    return move(p), move(q)
 
 
 def flint_context(symbols: Sequence[sympy.Symbol]):
@@ -46,9 +128,45 @@ def to_flint(poly: sympy.Expr, symbols: Sequence[sympy.Symbol], ctx):
 def from_flint(poly, symbols: Sequence[sympy.Symbol]) -> sympy.Expr:
     """An ``fmpq_mpoly`` back as a SymPy polynomial expression.
 
-    Goes through SymPy's sparse polynomial ring, whose ``as_expr`` builds the
-    expression in one pass (several times faster than adding terms).
+    The expression SymPy's constructors would build (the same arguments in
+    the same canonical order, so equal and hashed alike), assembled directly:
+    each term's factors and then the terms are sorted by SymPy's canonical
+    argument order, and no term goes through ``Mul``/``Add`` flattening and
+    its assumption queries (the bulk of the time for large polynomials).
     """
+    if not all(s.is_Symbol and s.is_commutative for s in symbols):
+        return remember(_from_flint_ring(poly, symbols), symbols, poly)
+    data = [(monom, int(c.p), int(c.q)) for monom, c in poly.to_dict().items()]
+    key = (tuple(symbols), tuple(data))
+    found = _BUILT.get(key)
+    if found is not None:
+        _touch(_BUILT, key)
+        return found
+    _BUILT[key] = expr = _assemble(data, symbols)
+    _trim(_BUILT, _FORMS_MAX)
+    return remember(expr, symbols, poly)
+
+
+def _assemble(data, symbols) -> sympy.Expr:
+    """The canonical SymPy sum of the terms ``(monomial, p, q)`` (see :func:`from_flint`)."""
+    terms = []
+    for monom, num, den in data:
+        factors = [s if e == 1 else sympy.Pow(s, int(e)) for s, e in zip(symbols, monom) if e]
+        factors.sort(key=_args_sortkey)
+        coeff = sympy.Rational(num, den)
+        if coeff != 1 or not factors:
+            factors.insert(0, coeff)
+        terms.append(factors[0] if len(factors) == 1 else sympy.Mul._from_args(factors))
+    if not terms:
+        return sympy.Integer(0)
+    if len(terms) == 1:
+        return terms[0]
+    terms.sort(key=_args_sortkey)
+    return sympy.Add._from_args(terms)
+
+
+def _from_flint_ring(poly, symbols: Sequence[sympy.Symbol]) -> sympy.Expr:
+    """:func:`from_flint` through SymPy's sparse polynomial ring (its reference construction)."""
     from sympy.polys.rings import ring
 
     R = ring(list(symbols), sympy.QQ)[0]
@@ -101,7 +219,13 @@ def fraction_factors(value: sympy.Expr, orient_at=None):
     from symbols to rationals), every factor is negated where needed to be
     positive at that point (the sign moves into ``content``).
     """
-    symbols = sorted(value.free_symbols, key=str)
+    return reduced_factors(value, orient_at)[:3]
+
+
+def reduced_factors(value: sympy.Expr, orient_at=None, symbols=None):
+    """:func:`fraction_factors` and, on the flint path, ``(symbols, numerator, denominator)`` in lowest terms
+    (else ``None``).  ``symbols``: the free symbols of ``value`` sorted by name, if known."""
+    symbols = sorted(value.free_symbols, key=str) if symbols is None else list(symbols)
     if orient_at is not None and not isinstance(orient_at, dict):
         orient_at = {s: orient_at for s in symbols}
     if flint_switch.enabled() and symbols:
@@ -111,6 +235,7 @@ def fraction_factors(value: sympy.Expr, orient_at=None):
             p, q = fraction
             g = p.gcd(q)
             p, q = p / g, q / g
+            reduced = (symbols, p, q)
             cp, fp = p.factor()
             cq, fq = q.factor()
             content = sympy.Rational(int(cp.p), int(cp.q)) / sympy.Rational(int(cq.p), int(cq.q))
@@ -126,7 +251,7 @@ def fraction_factors(value: sympy.Expr, orient_at=None):
                     oriented.append((base, int(mult)))
                 oriented.sort(key=lambda bm: (bm[0].total_degree(), str(bm[0])))
                 out.append([(from_flint(b, symbols), m) for b, m in oriented])
-            return content, out[0], out[1]
+            return content, out[0], out[1], reduced
     value = sympy.cancel(sympy.together(value))
     numer, denom = sympy.fraction(value)
     cp, fp = sympy.factor_list(numer, *symbols) if symbols else (numer, [])
@@ -143,7 +268,7 @@ def fraction_factors(value: sympy.Expr, orient_at=None):
                     content = content * (-1) ** int(mult)
             oriented.append((base, int(mult)))
         out.append(_sorted_factors(oriented, symbols))
-    return content, out[0], out[1]
+    return content, out[0], out[1], None
 
 
 def _sorted_factors(factors, symbols):
@@ -152,6 +277,10 @@ def _sorted_factors(factors, symbols):
 
 def _to_flint_fraction(expr, gens, ctx):
     """``expr`` as a pair of ``fmpq_mpoly`` (numerator, denominator), or None if it is not rational."""
+    if expr.is_Add or expr.is_Mul:
+        known = _recalled(expr, list(gens), ctx)
+        if known is not None:
+            return known
     if expr in gens:
         return gens[expr], ctx.from_dict({(0,) * ctx.nvars(): 1})
     if expr.is_Rational:

@@ -275,9 +275,10 @@ def limits_of(rec: MomentRecursion, name: str = "error", bounded: Sequence[bool]
         return Limits(out, ids=rec.ids, arithmetic="exact rational",
                       method="final value theorem on the exact generating function")
     if chosen:
-        blocks = blocks_of(rec, [u for k in chosen for u in rec.observable(k, name)])
+        targets = [u for k in chosen for u in rec.observable(k, name)]
+        blocks = blocks_of(rec, targets)
         with back.context():
-            x = _solve_blocks(blocks, back)
+            x = _solve_blocks(blocks, back, targets)
             position = {u: i for i, u in enumerate(blocks.unknowns)}
             for k in chosen:
                 value = back.convert(0)
@@ -296,9 +297,20 @@ def limits_of(rec: MomentRecursion, name: str = "error", bounded: Sequence[bool]
                   method="block-triangular solve over the strongly connected blocks of the unknowns", **info)
 
 
-def _solve_blocks(blocks: Blocks, arithmetic: Arithmetic) -> list:
-    """``x = (I − A)⁻¹ b`` on the closure, block by block (dependencies first), in one arithmetic."""
+def _solve_blocks(blocks: Blocks, arithmetic: Arithmetic, targets: Sequence[Hashable] | None = None) -> list:
+    """``x = (I − A)⁻¹ b`` on the closure, block by block (dependencies first), in one arithmetic.
+
+    With ``targets`` (unknowns the caller reads), an unknown that is neither a
+    target nor read by a later block may be left ``None``: exact solves then
+    never turn it into a SymPy expression.
+    """
     x: list[Any] = [None] * len(blocks.unknowns)
+    needed = None
+    if targets is not None:
+        position = {u: i for i, u in enumerate(blocks.unknowns)}
+        needed = {position[u] for u in targets}
+        for u, row in enumerate(blocks.rows):
+            needed.update(v for v in row if blocks.block_of[v] != blocks.block_of[u])
     for members in blocks.members:
         local = {u: i for i, u in enumerate(members)}
         rows, rhs = [], []
@@ -313,7 +325,8 @@ def _solve_blocks(blocks: Blocks, arithmetic: Arithmetic) -> list:
             a = arithmetic.convert(rows[0].get(0, 0))
             x[members[0]] = rhs[0] / (arithmetic.convert(1) - a) if not arithmetic.is_zero(a) else rhs[0]
             continue
-        for u, value in zip(members, arithmetic.fixed_point(rows, rhs)):
+        wanted = None if needed is None else {i for i, u in enumerate(members) if u in needed}
+        for u, value in zip(members, arithmetic.fixed_point(rows, rhs, wanted=wanted)):
             x[u] = value
     return x
 

@@ -383,8 +383,13 @@ def _limits_by_pattern(graph, estimator, atoms, variables, occurring, infeasible
         else:
             args = [(value, _minimise(variables, mins, infeasible, atoms)) for value, mins in pieces.items()]
             # The conditions are disjoint on the valid region, so the order is free: make it canonical
-            # (relabelling the models must not reorder the output).
-            args.sort(key=lambda vc: (sympy.default_sort_key(vc[1]), sympy.default_sort_key(vc[0])))
+            # (relabelling the models must not reorder the output).  Sorting by the conditions (small)
+            # decides it; the values (large) are compared only if two conditions coincide.
+            keys = [sympy.default_sort_key(c) for _, c in args]
+            if len(set(keys)) == len(keys):
+                args = [vc for _, vc in sorted(zip(keys, args), key=lambda kv: kv[0])]
+            else:
+                args.sort(key=lambda vc: (sympy.default_sort_key(vc[1]), sympy.default_sort_key(vc[0])))
             out.append(sympy.Piecewise(*args))
     return out, notes
 
@@ -422,9 +427,46 @@ def _agrees(generic, solution: Mapping, value) -> bool:
     """Does the generic formula, where defined on this pattern, give ``value``?"""
     if value is None or (isinstance(value, sympy.Expr) and value.has(sympy.nan)):
         return False
+    fast = _agrees_flint(generic, solution, value)
+    if fast is not None:
+        return fast
     numerator, denominator = sympy.fraction(sympy.cancel(generic))
     symbols = tuple(sorted(generic.free_symbols | value.free_symbols | set(solution), key=str))
     domain = NumberDomain.from_expressions([numerator, denominator, value] + list(solution.values()), symbols)
     if domain.is_zero(denominator.xreplace(solution)):
         return False
     return domain.is_zero(generic.xreplace(solution) - value)
+
+
+def _agrees_flint(generic, solution: Mapping, value):
+    """:func:`_agrees` with flint polynomials (``None`` when it does not apply).
+
+    Applies to rational functions over QQ and a solution whose values are
+    polynomials: the generic formula is reduced to lowest terms and its
+    numerator and denominator are composed with the solution, exactly.
+    """
+    from graphcollapse.numbers import flint as flint_switch
+    from graphcollapse.numbers.polys import _to_flint_fraction, flint_context
+
+    if not flint_switch.enabled() or not isinstance(generic, sympy.Expr) or not isinstance(value, sympy.Expr):
+        return None
+    symbols = sorted(generic.free_symbols | value.free_symbols | set(solution)
+                     | set().union(*(sympy.sympify(v).free_symbols for v in solution.values())), key=str)
+    if not symbols or not all(s.is_Symbol for s in symbols):
+        return None
+    ctx = flint_context(symbols)
+    gens = dict(zip(symbols, ctx.gens()))
+    parts = [_to_flint_fraction(sympy.sympify(x), gens, ctx) for x in (generic, value, *solution.values())]
+    if any(part is None for part in parts):
+        return None
+    (p, q), (vp, vq), *images = parts
+    if any(not d.is_constant() for _, d in images):
+        return None
+    by_symbol = dict(zip(solution, (n / d for n, d in images)))
+    substitution = [by_symbol.get(s, g) for s, g in gens.items()]
+    g = p.gcd(q)
+    p, q = p / g, q / g
+    q_at = q.compose(*substitution)
+    if q_at.is_zero():
+        return False
+    return (p.compose(*substitution) * vq - vp * q_at).is_zero()

@@ -14,7 +14,10 @@ Sufficient path: ``G ~ Wishart(m, I_d)`` through the Bartlett decomposition
 ``Xᵀε | G ~ N(0, σ_j² G)``, drawn as ``σ_j A z``, so ``h = A (Aᵀβ + σ_j z)``;
 pooled models with several slots sum these and solve (when the slots share
 ``σ``, the summed noise ``N(0, σ² Σ_j G_j)`` is drawn once per model instead:
-see :meth:`OLSKernel.pooled_fits`).  A fit on a single
+see :meth:`OLSKernel.pooled_fits`).  When they share ``σ`` and fewer than
+``d`` of them are synthetic, the design is drawn in a basis rotated onto the
+sources instead, where only an ``r x r`` Bartlett factor per slot and one
+small Wishart per model are needed (:meth:`OLSKernel._rotated_fits`).  A fit on a single
 slot (generation 0, weighted mixing, pooled models with one source) needs
 no Gram matrix at all: see :meth:`OLSKernel.single_fits`.  Slots with fewer
 than ``d`` samples (possible inside a pooled fit) are drawn sample by sample.
@@ -42,7 +45,11 @@ from graphcollapse.simulation.kernels.gaussian_mean import dimension
 from graphcollapse.simulation.kernels.base import Kernel
 from graphcollapse.simulation.numerics.smallspd import column, spd_solve
 
-__all__ = ["OLSKernel"]
+__all__ = ["OLSKernel", "ROTATED_MIN_SAVING"]
+
+#: Fewest random numbers (per generation) the rotated draw must save to be used: below it, its
+#: fixed cost (a few hundred small array operations) exceeds what it saves.
+ROTATED_MIN_SAVING = 20_000
 
 
 class OLSKernel(Kernel):
@@ -152,6 +159,8 @@ class OLSKernel(Kernel):
         """
         d, R = self.p, sources.shape[0]
         shape = self._pooled_shape(layout)
+        if shape.rotated is not None and shape.saving * R >= ROTATED_MIN_SAVING:
+            return self._rotated_fits(streams, sources, shape)
         S, M, P = shape.member.shape[1], shape.member.shape[0], d * (d + 1) // 2
         A, stats, scratch, w, theta = self._workspace.buffers(d, S, R, M if shape.shared else S)
         cols = []  # column c of every slot's A (rows c..d-1): sqrt(χ²_{m-c}) on the diagonal, normals below
@@ -195,11 +204,233 @@ class OLSKernel(Kernel):
         shift = shape.sigma[:, None] * w if shape.shared else None
         return np.transpose(spd_solve(sums[:P], sums[P:], shift))
 
+    def _rotated_fits(self, streams, sources, shape) -> np.ndarray:
+        """Pooled fits drawn in a basis rotated onto the sources (the "rotated Bartlett" draw).
+
+        Exact in distribution, for models with ``1 <= r < d`` synthetic slots
+        and one noise level ``σ``.  Such a model needs only ``G = Σ_j G_j``
+        and ``g = Σ_j G_j θ_j`` (real slots: ``θ = β* = 0``), and then
+        ``β̂ = G⁻¹(g + σ L w)`` with ``G = L Lᵀ``.
+
+        1. *Rotate.*  ``Q`` (Householder QR of ``[θ_1 … θ_r]``, a function of
+           the sources, independent of the fresh designs) puts every
+           ``φ_j = Qᵀθ_j`` in the span of the first ``r`` axes.  The stacked
+           rotated designs ``Y = [X_1; …; X_J] Q`` (``N = Σ_j m_j`` rows) are
+           again i.i.d. ``N(0, 1)``; with ``H = YᵀY`` and ``c = Σ_j Y_jᵀY_j φ_j``,
+           ``β̂ = Q H⁻¹(c + σ L_H w)``.
+        2. *Split the columns* ``Y = [Y₁ Y₂]`` after the first ``r``; they are
+           independent.  Everything about ``Y₁`` that is needed is the Gram
+           matrix of ``U = [Y₁, v]``, ``v = (Y_{1,j} φ_j)_j`` (stacked): its
+           entries ``Σ_j B_j B_jᵀ``, ``Σ_j B_j B_jᵀ φ_j``, ``Σ_j |B_jᵀ φ_j|²``
+           come from one ``r x r`` Bartlett factor ``B_j`` per slot
+           (``Y_{1,j}ᵀ Y_{1,j} ~ Wishart(m_j, I_r)``).
+        3. *Project* ``Y₂`` onto the column space of ``U`` and its complement:
+           given ``Y₁``, ``Y₂ᵀU = Zᵀ R`` and ``Y₂ᵀY₂ = ZᵀZ + W`` with ``UᵀU = RᵀR``,
+           ``Z`` an ``(r+1) x (d-r)`` standard normal matrix and
+           ``W ~ Wishart(N − r − 1, I_{d−r})`` independent of it (one Bartlett
+           factor per model).  Any ``R`` with ``RᵀR = UᵀU`` gives the same law,
+           also where ``U`` is rank deficient.
+
+        Per model this draws ``r`` chi-squares and ``r(r−1)/2`` normals per
+        slot, then ``(r+1)(d−r)`` normals and a ``d−r`` Bartlett factor,
+        instead of a ``d x d`` Bartlett factor per slot.
+        """
+        d, R = self.p, sources.shape[0]
+        out = np.empty((R, shape.member.shape[0], d))
+        for group in shape.rotated:
+            out[:, group.models] = np.transpose(_rotated_group(group, streams, sources, d, R))
+        return out
+
     def _pooled_shape(self, layout) -> "_PooledShape":
         found = self._pooled.get(layout)
         if found is None:
             found = self._pooled[layout] = _PooledShape(layout, self.p)
         return found
+
+
+def _rotated_group(group, streams, sources, d: int, R: int) -> np.ndarray:
+    """The fits ``(d, models, R)`` of one :class:`_RotatedGroup` (see :meth:`OLSKernel._rotated_fits`).
+
+    Structure of arrays as in :meth:`OLSKernel.pooled_fits`: column ``i`` of
+    every slot's ``B`` is one array ``(r - i, slots, R)`` (diagonal entry
+    first); so is column ``i`` of every model's Bartlett factor ``D`` of ``W``.
+    """
+    r, M, S = group.r, group.member.shape[0], group.member.shape[1]
+    q, e = d - r, r + 1  # columns of Y₂; columns of U = [Y₁, v]
+    P = d * (d + 1) // 2
+    colB, colD, Z, w, stats = group.workspace.buffers(d, r, S, M, R)
+    # 1. Householder QR of the sources [θ_1 … θ_r] of every model: Q = H_0 … H_{r-1}, φ = Qᵀθ.
+    X = np.transpose(sources[:, group.synthetic], (3, 2, 1, 0)).copy()  # (d, r, M, R)
+    reflectors = []
+    with np.errstate(invalid="ignore", divide="ignore"):
+        for i in range(r):
+            v = X[i:, i].copy()
+            norm = np.sqrt(np.add.reduce(v * v, axis=0))
+            v[0] += np.where(v[0] >= 0, norm, -norm)
+            f = np.add.reduce(v * v, axis=0)
+            f = np.where(f > 0, 2.0 / f, 0.0)
+            for j in range(i + 1, r):
+                X[i:, j] -= v * (f * np.add.reduce(v * X[i:, j], axis=0))
+            X[i, i] = np.where(X[i, i] >= 0, -norm, norm)  # the reflected column: ∓‖x‖ e_i
+            reflectors.append((v, f))
+    # Random draws, replication block by replication block (each block its own stream).
+    for generator, rows in streams.blocks():
+        b = rows.stop - rows.start
+        chi = _chi(generator, group.gamma_B, (r, S, b))
+        lower = generator.standard_normal((r * (r - 1) // 2, S, b))
+        taken = 0
+        for i in range(r):
+            colB[i][0, :, rows] = chi[i]
+            colB[i][1:, :, rows] = lower[taken:taken + r - 1 - i]
+            taken += r - 1 - i
+        chi = _chi(generator, group.gamma_W, (q, M, b))
+        lower = generator.standard_normal((q * (q - 1) // 2, M, b))
+        taken = 0
+        for i in range(q):
+            colD[i][0, :, rows] = chi[i]
+            colD[i][1:, :, rows] = lower[taken:taken + q - 1 - i]
+            taken += q - 1 - i
+        Z[..., rows] = generator.standard_normal((e, q, M, b))
+        w[..., rows] = generator.standard_normal((d, M, b))
+    for col in (*colB, *colD):
+        np.sqrt(np.multiply(col[0], 2.0, out=col[0]), out=col[0])
+    # 2. Per slot: B Bᵀ (packed), B Bᵀφ and |Bᵀφ|²; summed per model into the Gram matrix of U.
+    phi = np.zeros((r, S, R))  # φ of every slot (zero for real data)
+    for j in range(r):
+        phi[:j + 1, group.column_slots[j]] = X[:j + 1, j]
+    t = [np.add.reduce(colB[i] * phi[i:], axis=0) for i in range(r)]  # Bᵀφ
+    top = 0
+    for bcol in range(r):  # B Bᵀ, column bcol: Σ_{i <= bcol} B[bcol.., i] B[bcol, i]
+        target = stats[top:top + r - bcol]
+        np.multiply(colB[0][bcol:], colB[0][bcol], out=target)
+        for i in range(1, bcol + 1):
+            target += colB[i][bcol - i:] * colB[i][bcol - i]
+        top += r - bcol
+    for a in range(r):  # B (Bᵀφ)
+        np.multiply(colB[0][a], t[0], out=stats[top + a])
+        for i in range(1, a + 1):
+            stats[top + a] += colB[i][a - i] * t[i]
+    np.multiply(t[0], t[0], out=stats[top + r])
+    for i in range(1, r):
+        stats[top + r] += t[i] * t[i]
+    sums = np.matmul(group.member, stats)
+    gram = np.empty((e, e, M, R))  # UᵀU, full
+    top = 0
+    for bcol in range(r):
+        for a in range(bcol, r):
+            gram[a, bcol] = gram[bcol, a] = sums[top + a - bcol]
+        top += r - bcol
+    gram[r, :r] = gram[:r, r] = sums[top:top + r]
+    gram[r, r] = sums[top + r]
+    # 3. UᵀU = L Lᵀ (positive semidefinite: a vanishing pivot gives a zero column), then G and h.
+    L = np.zeros((e, e, M, R))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        for j in range(e):
+            pivot = gram[j, j] - np.add.reduce(L[j, :j] * L[j, :j], axis=0)
+            root = np.sqrt(np.maximum(pivot, 0.0))
+            L[j, j] = root
+            inverse = np.where(root > 0, 1.0 / root, 0.0)
+            for a in range(j + 1, e):
+                L[a, j] = (gram[a, j] - np.add.reduce(L[a, :j] * L[j, :j], axis=0)) * inverse
+    G = np.empty((P, M, R))
+    h = np.empty((d, M, R))
+    for bcol in range(r):  # columns 0..r-1 of G: Y₁ᵀY₁ above, Y₂ᵀY₁ = Zᵀ Lᵀ below
+        start = bcol * d - bcol * (bcol - 1) // 2
+        G[start:start + r - bcol] = gram[bcol:r, bcol]
+        G[start + r - bcol:start + d - bcol] = np.add.reduce(Z[:bcol + 1] * L[bcol, :bcol + 1, None], axis=0)
+    h[:r] = gram[r, :r]
+    h[r:] = np.add.reduce(Z * L[r, :, None], axis=0)
+    for bq in range(q):  # Y₂ᵀY₂ = ZᵀZ + D Dᵀ
+        start = (r + bq) * d - (r + bq) * (r + bq - 1) // 2
+        target = G[start:start + q - bq]
+        np.add.reduce(Z[:, bq:] * Z[:, bq, None], axis=0, out=target)
+        for i in range(bq + 1):
+            target += colD[i][bq - i:] * colD[i][bq - i]
+    beta = spd_solve(G, h, group.sigma[:, None] * w)
+    for v, f in reversed(reflectors):  # back from the rotated basis: β̂ = Q β
+        i = d - v.shape[0]
+        beta[i:] -= v * (f * np.add.reduce(v * beta[i:], axis=0))
+    return beta
+
+
+class _RotatedWorkspace(threading.local):
+    """Buffers of :func:`_rotated_group` reused from one generation to the next, per thread."""
+
+    def __init__(self):
+        self.key, self.arrays = None, None
+
+    def buffers(self, d: int, r: int, S: int, M: int, R: int):
+        key = (d, r, S, M, R)
+        if self.key != key:
+            self.key = key
+            q = d - r
+            self.arrays = ([np.empty((r - i, S, R)) for i in range(r)], [np.empty((q - i, M, R)) for i in range(q)],
+                           np.empty((r + 1, q, M, R)), np.empty((d, M, R)),
+                           np.empty((r * (r + 1) // 2 + r + 1, S, R)))
+        return self.arrays
+
+
+class _RotatedGroup:
+    """Models of a pooled layout with the same number ``r < d`` of synthetic slots (and one noise level each).
+
+    Slots are put in order of sample count and models in order of the
+    degrees of freedom ``N - r - 1`` of their ``W``, so that equal chi-square shapes
+    are contiguous and drawn one scalar shape at a time.
+    """
+
+    def __init__(self, layout, d: int, models: np.ndarray, local: np.ndarray):
+        chosen = np.isin(layout.model, models)
+        self.r = r = int((~layout.is_real[chosen]).sum() // models.size)
+        slots = np.flatnonzero(chosen)
+        rest = np.array([int(layout.count[layout.model == k].sum()) - r - 1 for k in models])  # N - r - 1
+        order = np.argsort(rest, kind="stable")
+        models, rest = models[order], rest[order]
+        self.models = local[order]                       # positions among the layout's shared models
+        slots = slots[np.argsort(layout.count[slots], kind="stable")]
+        where = {int(k): i for i, k in enumerate(models)}
+        owner = np.array([where[int(layout.model[slot])] for slot in slots], dtype=np.int64)
+        self.member = np.zeros((models.size, slots.size))
+        self.member[owner, np.arange(slots.size)] = 1.0
+        # Column j of the sources of model i: its j-th synthetic slot (in layout order).
+        synthetic = np.zeros((models.size, r), dtype=np.int64)
+        self.column_slots = [np.zeros(models.size, dtype=np.int64) for _ in range(r)]
+        position = {int(slot): s for s, slot in enumerate(slots)}
+        for i, k in enumerate(models.tolist()):
+            mine = [int(x) for x in np.flatnonzero((layout.model == k) & ~layout.is_real)]
+            for j, slot in enumerate(mine):
+                synthetic[i, j] = slot
+                self.column_slots[j][i] = position[slot]
+        self.synthetic = synthetic
+        count = layout.count[slots]
+        self.gamma_B = _gamma_groups(count, r)
+        self.gamma_W = _gamma_groups(rest, d - r)  # W ~ Wishart(N - r - 1, I_{d-r})
+        self.sigma = np.sqrt(layout.noise[layout.starts[models]])
+        self.workspace = _RotatedWorkspace()
+
+
+def _gamma_groups(dof: np.ndarray, columns: int):
+    """Shapes of the Bartlett chi-squares ``χ²_{dof - i}`` (``i < columns``) over sorted ``dof``.
+
+    ``("groups", [(i, lo, hi, shape)…])`` for few distinct values (one scalar-shape draw each),
+    else ``("array", shapes)`` (one draw with an array of shapes).
+    """
+    values, firsts = np.unique(dof, return_index=True)
+    if values.size > _PooledShape.MAX_GROUPS:
+        return "array", ((dof[None, :] - np.arange(columns)[:, None]) / 2.0)[..., None]
+    ends = np.append(firsts[1:], dof.size)
+    return "groups", [(i, int(lo), int(hi), (float(v) - i) / 2.0)
+                      for i in range(columns) for v, lo, hi in zip(values.tolist(), firsts, ends)]
+
+
+def _chi(generator, groups, shape) -> np.ndarray:
+    """Bartlett chi-squares (halved: Gamma draws) of the given ``(columns, n, b)`` shape."""
+    kind, spec = groups
+    if kind == "array":
+        return generator.standard_gamma(np.broadcast_to(spec, shape))
+    out = np.empty(shape)
+    for i, lo, hi, half in spec:
+        generator.standard_gamma(half, out=out[i, lo:hi])
+    return out
 
 
 class _PooledShape:
@@ -230,6 +461,20 @@ class _PooledShape:
         ends = np.append(firsts[1:], S)
         self.gamma_groups = None if values.size > self.MAX_GROUPS else \
             [(c, lo, hi, (m - c) / 2.0) for c in range(d) for m, lo, hi in zip(values.tolist(), firsts, ends)]
+        # The rotated draw (OLSKernel._rotated_fits) where every model has one noise level and fewer
+        # synthetic slots than d; models grouped by their number of synthetic slots.
+        self.rotated, self.saving = None, 0
+        synthetic = np.bincount(layout.model[positions], weights=~layout.is_real[positions],
+                                minlength=layout.K)[models].astype(np.int64)
+        if self.shared and np.all((synthetic >= 1) & (synthetic < d)):
+            self.rotated = [_RotatedGroup(layout, d, models[synthetic == r], np.flatnonzero(synthetic == r))
+                            for r in np.unique(synthetic).tolist()]
+            # Random numbers saved per replication (a chi-square counted as two normals).
+            slots = layout.slots[models]
+            r, q = synthetic, d - synthetic
+            plain = slots * (2 * d + d * (d - 1) // 2)
+            rotated = slots * (2 * r + r * (r - 1) // 2) + (r + 1) * q + 2 * q + q * (q - 1) // 2
+            self.saving = int((plain - rotated).sum())
 
 
 class _Workspace(threading.local):

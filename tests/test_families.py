@@ -263,3 +263,10 @@ def test_cli_family_input_errors(capsys):
     assert "unknown family" in capsys.readouterr().err
     assert main(["family", "star", "--real-at", "nowhere"]) == 2
     assert main(["family", "all", "--direction", "out"]) == 2
+
+
+def test_the_import_free_names_are_the_registered_built_ins():
+    from graphcollapse.families import FAMILIES
+    from graphcollapse.families.names import BUILTIN_FAMILIES
+
+    assert tuple(FAMILIES)[:len(BUILTIN_FAMILIES)] == BUILTIN_FAMILIES

@@ -20,7 +20,7 @@ HELP = "graph families: verdicts, limits and growth rates as exact functions of 
 
 
 def add_parser(sub) -> None:
-    from graphcollapse.families import FAMILIES
+    from graphcollapse.families.names import BUILTIN_FAMILIES as FAMILIES
 
     parser = sub.add_parser("family", help=HELP, description=(
         "Analyse a graph family in a symbolic size K: for every position class, the collapse verdict and "

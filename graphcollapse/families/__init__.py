@@ -21,20 +21,42 @@ Examples
 >>> limit.derived, limit.at(4, a="1/2", n=10)
 (True, 13/120)
 >>> a, n = sorted(f.rule.symbols, key=str)
+>>> from graphcollapse.families import K
 >>> from graphcollapse.numbers import is_zero
 >>> is_zero(limit.expr - (1 + (1 - a)**2 / (K * (1 - (1 - a)**2))) / n)   # the issue's formula
 True
 """
 
-from graphcollapse.families.base import FAMILIES, Family, family, register
-from graphcollapse.families.rules import K, POSITION, Rule
-from graphcollapse.families import builtin  # noqa: F401,E402  (registers the built-ins)
-from graphcollapse.families.classify import (TABLE_FAMILIES, Classification, analyze_family,  # noqa: E402
-                                             classify, simulation_check)
-from graphcollapse.families.custom import custom_family  # noqa: E402
-from graphcollapse.families.results import ClassResult, ClosedForm, FamilyResult  # noqa: E402
+from importlib import import_module
 
-classify_families = classify
+#: Where each public name lives (module, attribute); modules load on first use, so the command line's
+#: ``--help`` does not pay for SymPy.  The built-in families register before any name is handed out.
+_LAZY = {
+    "FAMILIES": ("base", "FAMILIES"), "Family": ("base", "Family"), "family": ("base", "family"),
+    "register": ("base", "register"),
+    "K": ("rules", "K"), "POSITION": ("rules", "POSITION"), "Rule": ("rules", "Rule"),
+    "TABLE_FAMILIES": ("classify", "TABLE_FAMILIES"), "Classification": ("classify", "Classification"),
+    "analyze_family": ("classify", "analyze_family"), "classify": ("classify", "classify"),
+    "classify_families": ("classify", "classify"), "simulation_check": ("classify", "simulation_check"),
+    "custom_family": ("custom", "custom_family"),
+    "ClassResult": ("results", "ClassResult"), "ClosedForm": ("results", "ClosedForm"),
+    "FamilyResult": ("results", "FamilyResult"),
+}
+
+
+def __getattr__(name: str):
+    where = _LAZY.get(name)
+    if where is None:
+        raise AttributeError(f"module 'graphcollapse.families' has no attribute {name!r}")
+    import_module("graphcollapse.families.builtin")
+    value = getattr(import_module(f"graphcollapse.families.{where[0]}"), where[1])
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(__all__)
+
 
 __all__ = ["FAMILIES", "Family", "family", "register", "K", "POSITION", "Rule", "analyze_family", "classify",
            "classify_families", "simulation_check", "Classification", "TABLE_FAMILIES", "ClassResult",

@@ -89,8 +89,10 @@ def phase_absorption(rec: Recurrence, topology: Topology, c: int) -> dict[int, l
     if not transient:
         return u
     # Only transient models with C upstream matter; others stay 0.
-    upstream_of = topology.upstream_components
-    relevant = [k for k in transient if c in upstream_of[topology.component_of[k]]]
+    seed = np.zeros(len(topology.components), dtype=bool)
+    seed[c] = True
+    below = topology.upstream_any(seed)  # the components with C upstream (one search)
+    relevant = [k for k in transient if below[topology.component_of[k]]]
     if not relevant:
         return u
     pos = {k: i for i, k in enumerate(relevant)}

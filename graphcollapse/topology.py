@@ -445,7 +445,6 @@ class Topology:
         for c in self.closed_classes:
             targets[c] = c
         if g.is_exact:
-            W = g.weight_matrix()
             zero, one = sympy.Integer(0), sympy.Integer(1)
             result = {key: [zero] * K for key in targets}
             for c in self.closed_classes:
@@ -491,6 +490,8 @@ class Topology:
             if closed_models[members[0]]:
                 continue
             t = members.tolist()
+            if len(t) == 1 and self._absorb_single(result, keys, t[0], incoming[t[0]]):
+                continue
             inside = {i: row for row, i in enumerate(t)}
             A = sympy.eye(len(t))
             rhs = sympy.zeros(len(t), len(keys))
@@ -508,6 +509,35 @@ class Topology:
             for col, key in enumerate(keys):
                 for row, i in enumerate(t):
                     result[key][i] = tidy(solution[row, col])
+
+    def _absorb_single(self, result: dict, keys: list, i: int, incoming: list) -> bool:
+        """A single transient model with rational weights: ``x = (base + Σ w x_j) / (1 - w_ii)``, no matrix.
+
+        Returns ``False`` (nothing written) where a weight is not rational.
+        """
+        g = self.graph
+        loop = sympy.Integer(0)
+        outside = []
+        for j, w in incoming:
+            if not w.is_Rational:
+                return False
+            if j == i:
+                loop += w
+            else:
+                outside.append((j, w))
+        if not (g.real[i] == 0 or g.real[i].is_Rational):
+            return False
+        values = []
+        for key in keys:
+            value = g.real[i] if key == "R" else sympy.Integer(0)
+            for j, w in outside:
+                value += w * result[key][j]
+            if not value.is_Rational:
+                return False
+            values.append(value)
+        for key, value in zip(keys, values):
+            result[key][i] = value / (1 - loop)
+        return True
 
     def absorption_real(self) -> tuple:
         """Probability that the walk from each model ends in real data."""

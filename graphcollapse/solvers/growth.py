@@ -183,6 +183,9 @@ def growth_rates(rec: Recurrence, *, topology: Topology | None = None) -> tuple:
 def _trace_noise(rec: Recurrence) -> list:
     """``tr(T D_k)`` per model."""
     if rec.exact:
+        if rec.p == 1:
+            t = rec.trace_weight[0, 0]
+            return [t * D[0, 0] for D in rec.noise]
         T = sympy.Matrix(rec.trace_weight)
         return [(T * sympy.Matrix(D)).trace() for D in rec.noise]
     T = np.asarray(rec.trace_weight, dtype=float)

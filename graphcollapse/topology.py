@@ -303,7 +303,13 @@ class Topology:
     # ------------------------------------------------------------- upstream
     @cached_property
     def upstream_components(self) -> tuple[frozenset[int], ...]:
-        """For each component, the set of components upstream of it (itself included)."""
+        """For each component, the set of components upstream of it (itself included).
+
+        Quadratic in the number of components on a chain: callers that need
+        one aggregate per model use :meth:`upstream_max`, :meth:`upstream_any`
+        or :attr:`closed_upstream` (one pass over the condensation), and
+        callers that need one set use :meth:`upstream_of_component`.
+        """
         out: list[frozenset[int]] = []
         for c, preds in enumerate(self.predecessors):
             acc = {c}
@@ -312,17 +318,103 @@ class Topology:
             out.append(frozenset(acc))
         return tuple(out)
 
+    def upstream_of_component(self, c: int) -> tuple[int, ...]:
+        """Components upstream of component ``c`` (``c`` included), sorted; one search, for one component.
+
+        >>> from graphcollapse.graph import from_matrix
+        >>> Topology(from_matrix([[1, 0, 0], [1, 0, 0], [0, 1, 0]], real=[0, 0, 0])).upstream_of_component(2)
+        (0, 1, 2)
+        """
+        c = int(c)
+        if "upstream_components" in self.__dict__:
+            return tuple(sorted(self.upstream_components[c]))
+        preds = self.predecessors
+        seen = {c}
+        stack = [c]
+        while stack:
+            for q in preds[stack.pop()]:
+                if q not in seen:
+                    seen.add(q)
+                    stack.append(q)
+        return tuple(sorted(seen))
+
+    def upstream_max(self, values: list) -> list:
+        """``max`` of ``values[c']`` over the components ``c'`` upstream of each component (itself included).
+
+        One pass over the condensation in topological order (linear in its
+        edges); ``values`` may hold any mutually comparable objects.
+
+        >>> from graphcollapse.graph import from_matrix
+        >>> top = Topology(from_matrix([[1, 0, 0], [1, 0, 0], [0, 1, 0]], real=[0, 0, 0]))
+        >>> top.upstream_max([3, 1, 2])
+        [3, 3, 3]
+        """
+        out: list = []
+        for c, preds in enumerate(self.predecessors):
+            best = values[c]
+            for q in preds:
+                if out[q] > best:
+                    best = out[q]
+            out.append(best)
+        return out
+
+    def upstream_any(self, flags) -> np.ndarray:
+        """Per component: is ``flags[c']`` true for some component ``c'`` upstream (itself included)?
+
+        >>> from graphcollapse.graph import from_matrix
+        >>> top = Topology(from_matrix([[1, 0, 0], [1, 0, 0], [0, 1, 0]], real=[0, 0, 0]))
+        >>> top.upstream_any([False, True, False]).tolist()
+        [False, True, True]
+        """
+        flags = np.asarray(flags, dtype=bool)
+        seeds = np.flatnonzero(flags)
+        n = len(self.components)
+        if seeds.size == 0:
+            return np.zeros(n, dtype=bool)
+        up, down = self.component_edges
+        flow = sp.csr_array((np.ones(up.size, dtype=np.int8), (up, down)), shape=(n, n))
+        return downstream(flow.indptr, flow.indices, seeds)
+
+    @cached_property
+    def closed_upstream(self) -> tuple[tuple[int, ...], ...]:
+        """Per component, the closed components upstream of it, sorted (one topological pass).
+
+        Tuples are shared: a component that adds nothing to its only
+        predecessor's tuple reuses that object, so a chain holds one tuple,
+        not one per model.
+
+        >>> from graphcollapse.graph import from_matrix
+        >>> top = Topology(from_matrix([[1, 0, 0], [1, 0, 0], [0, 1, 0]], real=[0, 0, 0]))
+        >>> top.closed_upstream
+        ((0,), (0,), (0,))
+        >>> top.closed_upstream[1] is top.closed_upstream[2]
+        True
+        """
+        empty: tuple[int, ...] = ()
+        out: list[tuple[int, ...]] = []
+        closed = self.closed
+        for c, preds in enumerate(self.predecessors):
+            parts = {id(out[q]): out[q] for q in preds if out[q]}
+            if closed[c]:
+                parts[-1] = (c,)
+            if not parts:
+                out.append(empty)
+            elif len(parts) == 1:
+                out.append(next(iter(parts.values())))
+            else:
+                out.append(tuple(sorted(set().union(*parts.values()))))
+        return tuple(out)
+
     def upstream(self, k: int | str) -> np.ndarray:
         """Models upstream of model ``k`` (``A(k)``, ``k`` included), sorted."""
         k = self._position(k)
-        comps = self.upstream_components[self.component_of[k]]
+        comps = self.upstream_of_component(self.component_of[k])
         return np.sort(np.concatenate([self.components[c] for c in comps]))
 
     def closed_classes_upstream(self, k: int | str) -> tuple[int, ...]:
         """Closed components upstream of model ``k``, in topological order."""
         k = self._position(k)
-        comps = self.upstream_components[self.component_of[k]]
-        return tuple(c for c in sorted(comps) if self.closed[c])
+        return self.closed_upstream[self.component_of[k]]
 
     @cached_property
     def collapsing(self) -> np.ndarray:
@@ -372,7 +464,6 @@ class Topology:
         for c in self.closed_classes:
             targets[c] = c
         if g.is_exact:
-            W = g.weight_matrix()
             zero, one = sympy.Integer(0), sympy.Integer(1)
             result = {key: [zero] * K for key in targets}
             for c in self.closed_classes:
@@ -418,6 +509,8 @@ class Topology:
             if closed_models[members[0]]:
                 continue
             t = members.tolist()
+            if len(t) == 1 and self._absorb_single(result, keys, t[0], incoming[t[0]]):
+                continue
             inside = {i: row for row, i in enumerate(t)}
             A = sympy.eye(len(t))
             rhs = sympy.zeros(len(t), len(keys))
@@ -435,6 +528,35 @@ class Topology:
             for col, key in enumerate(keys):
                 for row, i in enumerate(t):
                     result[key][i] = tidy(solution[row, col])
+
+    def _absorb_single(self, result: dict, keys: list, i: int, incoming: list) -> bool:
+        """A single transient model with rational weights: ``x = (base + Σ w x_j) / (1 - w_ii)``, no matrix.
+
+        Returns ``False`` (nothing written) where a weight is not rational.
+        """
+        g = self.graph
+        loop = sympy.Integer(0)
+        outside = []
+        for j, w in incoming:
+            if not w.is_Rational:
+                return False
+            if j == i:
+                loop += w
+            else:
+                outside.append((j, w))
+        if not (g.real[i] == 0 or g.real[i].is_Rational):
+            return False
+        values = []
+        for key in keys:
+            value = g.real[i] if key == "R" else sympy.Integer(0)
+            for j, w in outside:
+                value += w * result[key][j]
+            if not value.is_Rational:
+                return False
+            values.append(value)
+        for key, value in zip(keys, values):
+            result[key][i] = value / (1 - loop)
+        return True
 
     def absorption_real(self) -> tuple:
         """Probability that the walk from each model ends in real data."""

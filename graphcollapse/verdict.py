@@ -96,15 +96,47 @@ def component_spectral_radii(topology: Topology) -> tuple[list[bool], list[float
     """Per component: exact ``ρ(W_C) = 1`` and the float ``ρ(W_C)``.
 
     The exact decision uses a determinant and a Collatz–Wielandt certificate
-    (see the module notes), not an eigenvalue.
+    (see the module notes), not an eigenvalue.  A single model with a
+    rational (or no) self-loop is decided directly: its block is ``w_kk``,
+    ``ρ = |w_kk| = 1`` iff ``w_kk = 1``, and ``1/(1 - w_kk) > 0`` certifies
+    ``ρ < 1`` otherwise; no matrix is built for it.
+
+    >>> from graphcollapse.graph import from_matrix
+    >>> component_spectral_radii(Topology(from_matrix([[1, 0], ["1/2", "1/2"]], real=[0, 0])))
+    ([True, False], [1.0, 0.5])
     """
     graph = topology.graph
-    is_one: list[bool] = []
-    radius: list[float | None] = []
+    components = topology.components
+    is_one: list[bool] = [False] * len(components)
+    radius: list[float | None] = [None] * len(components)
     numeric = not graph.free_symbols
+    diagonal = _self_loops(graph)
+    general = []
+    for c, members in enumerate(components):
+        if members.size != 1:
+            general.append(c)
+            continue
+        k = int(members[0])
+        w = diagonal.get(k, 0)
+        if graph.is_exact:
+            if not (w == 0 or getattr(w, "is_Rational", False)):
+                general.append(c)  # a symbolic or algebraic self-loop: the general exact path
+                continue
+            if w > 1:
+                raise InternalConsistencyError(
+                    f"component [{graph.ids[k]!r}]: I - W_C is nonsingular but (I - W_C)^-1 1 "
+                    "is not positive, impossible for a row-substochastic W")
+            is_one[c] = w == 1
+            radius[c] = abs(float(w))
+        else:
+            is_one[c] = bool(abs(w - 1.0) <= FLOAT_CHECK_TOLERANCE)
+            radius[c] = abs(float(w))
+    if not general:
+        return is_one, radius
     W_float = graph.weight_matrix_float() if numeric else None
     W_exact = graph.weight_matrix() if graph.is_exact else None
-    for members in topology.components:
+    for c in general:
+        members = components[c]
         idx = members.tolist()
         if graph.is_exact:
             block = sympy.Matrix(W_exact.extract(idx, idx))
@@ -116,13 +148,24 @@ def component_spectral_radii(topology: Topology) -> tuple[list[bool], list[float
                     raise InternalConsistencyError(
                         f"component {[graph.ids[i] for i in idx]}: I - W_C is nonsingular but (I - W_C)^-1 1 "
                         "is not positive, impossible for a row-substochastic W")
-            is_one.append(singular)
+            is_one[c] = singular
         else:
             block = W_float[members][:, members]
             row_sums = np.asarray(block.sum(axis=1)).ravel()
-            is_one.append(bool(np.all(np.abs(row_sums - 1.0) <= FLOAT_CHECK_TOLERANCE)))
-        radius.append(_float_radius(W_float[members][:, members]) if numeric else None)
+            is_one[c] = bool(np.all(np.abs(row_sums - 1.0) <= FLOAT_CHECK_TOLERANCE))
+        radius[c] = _float_radius(W_float[members][:, members]) if numeric else None
     return is_one, radius
+
+
+def _self_loops(graph: InteractionGraph) -> dict:
+    """``{k: w_kk}`` for the models with a self-loop edge (exact values for exact graphs)."""
+    loops = np.flatnonzero(graph.sources == graph.targets)
+    out: dict = {}
+    for e in loops.tolist():
+        k = int(graph.sources[e])
+        w = graph.weights[e]
+        out[k] = out[k] + w if k in out else (w if graph.is_exact else float(w))
+    return out
 
 
 def _float_radius(block: sp.sparray) -> float:
@@ -150,18 +193,30 @@ def theorem_a(graph: InteractionGraph, topology: Topology | None = None) -> tupl
     topo_collapse = top.collapsing
     comp_is_one, comp_radius = component_spectral_radii(top)
     h_real = top.absorption_real()
+    any_one = top.upstream_any(comp_is_one)
+    radius_unknown = top.upstream_any([r is None for r in comp_radius])
+    max_radius = top.upstream_max([0.0 if r is None else r for r in comp_radius])
+    named: dict[int, tuple] = {}  # closed-class tuples are shared along chains: name each once
+
+    def names(closed: tuple[int, ...]) -> tuple[tuple[str, ...], ...]:
+        found = named.get(id(closed))
+        if found is None:
+            found = named[id(closed)] = tuple(tuple(ids[i] for i in top.components[c]) for c in closed)
+        return found
+
     verdicts = []
     for k in range(graph.K):
-        upstream = sorted(top.upstream_components[top.component_of[k]])
-        closed_up = tuple(tuple(ids[i] for i in top.components[c]) for c in upstream if top.closed[c])
-        spectral_one = any(comp_is_one[c] for c in upstream)
-        radii = [comp_radius[c] for c in upstream]
-        radius = None if any(r is None for r in radii) else max(radii)
+        c = int(top.component_of[k])
+        closed_up = names(top.closed_upstream[c])
+        spectral_one = bool(any_one[c])
+        radius = None if radius_unknown[c] else max_radius[c]
         h = h_real[k]
-        if graph.is_exact:
-            markov_collapse = not is_zero(h - 1)
-        else:
+        if not graph.is_exact:
             markov_collapse = bool(h < 1 - FLOAT_CHECK_TOLERANCE)
+        elif getattr(h, "is_Rational", False):
+            markov_collapse = h != 1
+        else:
+            markov_collapse = not is_zero(h - 1)
         topological = bool(topo_collapse[k])
         # Float graphs: the support is exact (the entries as given), but the spectral and Markov
         # forms are floating-point diagnostics there (a real weight of 1e-8 reads as 1 within

@@ -23,6 +23,8 @@ Examples
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 import sympy
 
@@ -32,7 +34,14 @@ from graphcollapse.estimators.base import Estimator, register
 
 
 def _scalar(value) -> sympy.ImmutableMatrix:
-    value = sympy.factor(value) if getattr(value, "free_symbols", None) else value
+    if getattr(value, "free_symbols", None):
+        return sympy.ImmutableMatrix([[sympy.factor(value)]])
+    return _constant_scalar(value)
+
+
+@lru_cache(maxsize=4096)
+def _constant_scalar(value) -> sympy.ImmutableMatrix:
+    """One shared immutable ``1 x 1`` matrix per constant (a chain's models mostly share their noise)."""
     return sympy.ImmutableMatrix([[value]])
 
 

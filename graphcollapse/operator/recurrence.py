@@ -233,19 +233,53 @@ class Recurrence(MomentRecursion):
     @cached_property
     def _propagation_rows(self) -> dict:
         """``{x: [(x', A_xx'), …]}`` for the nonzero entries of ``A = W ⊗ M``."""
-        A = self.propagation
         rows: dict = {}
         if self.exact:
-            for (x, y), value in sympy.SparseMatrix(A).todok().items():
-                if value != 0:
-                    rows.setdefault(x, []).append((y, value))
-        else:
-            A = sp.csr_array(A)
-            for x in range(A.shape[0]):
-                start, end = A.indptr[x], A.indptr[x + 1]
-                if end > start:
-                    rows[x] = list(zip(A.indices[start:end].tolist(), A.data[start:end].tolist()))
+            # Straight from the sparse W and the small M: the dense K p x K p matrix A is never formed.
+            p = self.p
+            M = sympy.Matrix(self.M)
+            m_entries = [(a, b, M[a, b]) for a in range(p) for b in range(p) if M[a, b] != 0]
+            W = self.W if hasattr(self.W, "todok") else sympy.SparseMatrix(self.W)
+            for (k, j), w in sorted(W.todok().items()):
+                if w == 0:
+                    continue
+                for a, b, m in m_entries:
+                    value = w * m if m != 1 else w
+                    if value != 0:
+                        rows.setdefault(k * p + a, []).append((j * p + b, value))
+            return rows
+        A = sp.csr_array(self.propagation)
+        for x in range(A.shape[0]):
+            start, end = A.indptr[x], A.indptr[x + 1]
+            if end > start:
+                rows[x] = list(zip(A.indices[start:end].tolist(), A.data[start:end].tolist()))
         return rows
+
+    @cached_property
+    def _ancestry(self) -> list[int]:
+        """Per model, a bit mask of the source components of the condensation upstream of it.
+
+        Two models share an upstream model iff they share an upstream source
+        component.  Where they share none, every entry ``S_xy`` between them
+        is identically zero (generation 0 and the fresh noise are block
+        diagonal, and ``𝓛`` only mixes entries of upstream models), so
+        :meth:`row` omits it: the limits of a tree need its diagonal only.
+        """
+        from graphcollapse.topology import Topology
+
+        top = Topology.of(self.graph)
+        masks: list[int] = []
+        bit = 0
+        for preds in top.predecessors:
+            if preds:
+                mask = 0
+                for q in preds:
+                    mask |= masks[q]
+            else:
+                mask = 1 << bit
+                bit += 1
+            masks.append(mask)
+        return [masks[c] for c in top.component_of.tolist()]
 
     @cached_property
     def _rule_rows(self) -> dict:
@@ -272,9 +306,13 @@ class Recurrence(MomentRecursion):
         if x == y and x // p in self._rule_rows:
             return self._rule_rows[x // p]
         rows = self._propagation_rows
+        ancestry = self._ancestry
         out: dict = {}
         for xs, a in rows.get(x, ()):
+            mask = ancestry[xs // p]
             for ys, b in rows.get(y, ()):
+                if not mask & ancestry[ys // p]:
+                    continue  # no common upstream model: S_xs,ys is identically zero
                 key = (xs, ys) if xs <= ys else (ys, xs)
                 out[key] = out.get(key, 0) + a * b
         if self.exact:

@@ -89,8 +89,10 @@ def phase_absorption(rec: Recurrence, topology: Topology, c: int) -> dict[int, l
     if not transient:
         return u
     # Only transient models with C upstream matter; others stay 0.
-    upstream_of = topology.upstream_components
-    relevant = [k for k in transient if c in upstream_of[topology.component_of[k]]]
+    seed = np.zeros(len(topology.components), dtype=bool)
+    seed[c] = True
+    below = topology.upstream_any(seed)  # the components with C upstream (one search)
+    relevant = [k for k in transient if below[topology.component_of[k]]]
     if not relevant:
         return u
     pos = {k: i for i, k in enumerate(relevant)}
@@ -181,6 +183,9 @@ def growth_rates(rec: Recurrence, *, topology: Topology | None = None) -> tuple:
 def _trace_noise(rec: Recurrence) -> list:
     """``tr(T D_k)`` per model."""
     if rec.exact:
+        if rec.p == 1:
+            t = rec.trace_weight[0, 0]
+            return [t * D[0, 0] for D in rec.noise]
         T = sympy.Matrix(rec.trace_weight)
         return [(T * sympy.Matrix(D)).trace() for D in rec.noise]
     T = np.asarray(rec.trace_weight, dtype=float)

@@ -164,25 +164,30 @@ def _spectral_stability(rec: Recurrence, top: Topology, topological: np.ndarray)
             radii.append(_as_tuple(spectral_radius(component_operator(rec, members))))
     bounded = np.zeros(rec.K, dtype=bool)
     growth, factor, explanation = [], [], []
+    # One pass over the condensation per aggregate, not one upstream set per model: the worst
+    # comparison with 1 (ties: the largest radius, then the most upstream component), whether a
+    # radius-1 block is not semisimple, and whether two radius-1 blocks lie on one chain.
+    worst_of = top.upstream_max([(r[1], r[2], -c) for c, r in enumerate(radii)])
+    on_circle = np.array([r[1] == 0 for r in radii], dtype=bool)
+    circle_up = top.upstream_any(on_circle)
+    below_circle = np.array([on_circle[c] and any(circle_up[q] for q in top.predecessors[c])
+                             for c in range(len(radii))], dtype=bool)
+    chained_up = top.upstream_any(below_circle)
+    defective_up = top.upstream_any(on_circle & ~np.array([bool(r[3]) for r in radii], dtype=bool))
     for k in range(rec.K):
-        upstream = sorted(top.upstream_components[top.component_of[k]])
-        comparisons = [radii[c][1] for c in upstream]
-        worst = max(comparisons)
+        c = int(top.component_of[k])
+        worst, _, minus_best = worst_of[c]
         if worst < 0:
             bounded[k] = True
             growth.append("bounded")
             factor.append(None)
         else:
-            dominant = [radii[c] for c in upstream if radii[c][1] == worst]
-            best = max(dominant, key=lambda r: r[2])
-            factor.append(best[0])
+            factor.append(radii[-minus_best][0])
             if worst > 0:
                 growth.append("geometric")
             else:
-                on_circle = [c for c in upstream if radii[c][1] == 0]
                 # Two radius-1 blocks in a chain form a Jordan chain across components.
-                chained = any(c1 != c2 and c1 in top.upstream_components[c2] for c1 in on_circle for c2 in on_circle)
-                semisimple = all(radii[c][3] for c in on_circle) and not chained
+                semisimple = not defective_up[c] and not chained_up[c]
                 growth.append("linear" if semisimple else "polynomial")
         explanation.append(_explain(bool(bounded[k]), bool(topological[k]), factor[-1], rec))
     return Stability(bounded, topological, tuple(growth), tuple(factor), tuple(explanation),

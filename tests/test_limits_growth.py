@@ -148,3 +148,12 @@ def test_solvers_take_a_graph_or_its_recursion():
     assert gc.trajectory(g, 2) == gc.trajectory(rec, 2)
     with pytest.raises(gc.InputError, match="limits takes an InteractionGraph"):
         gc.limits("graph.json")
+
+
+def test_static_solvers_send_general_recursions_to_the_system():
+    g = gc.from_dict({"estimator": {"family": "gaussian_fit", "d": 1, "sigma2": 1},
+                      "models": [{"id": "A", "n": 10, "real": "1/2"}],
+                      "edges": [{"from": "A", "to": "A", "weight": "1/2"}]})
+    with pytest.raises(gc.UnsupportedError, match="System"):
+        gc.limits(g)
+    assert gc.System(g).limits[0] == sympy.Rational(1, 8)

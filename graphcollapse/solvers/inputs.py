@@ -13,7 +13,7 @@ graphcollapse.errors.InputError: limits takes an InteractionGraph or its recursi
 
 from __future__ import annotations
 
-from graphcollapse.errors import InputError
+from graphcollapse.errors import InputError, UnsupportedError
 from graphcollapse.graph import InteractionGraph
 from graphcollapse.operator.moments import MomentRecursion
 
@@ -35,6 +35,9 @@ def recursion_of(obj, what: str, *, general: bool = True):
     wanted = MomentRecursion if general else Recurrence
     if isinstance(obj, wanted):
         return obj
+    if isinstance(obj, MomentRecursion):
+        raise UnsupportedError(f"{what} solves the static recurrence of the Kronecker-form families; this "
+                               f"estimator's recursion is general: use graphcollapse.System(graph) or analyze(graph)")
     kind = "recursion" if general else "recurrence"
     raise InputError(f"{what} takes an InteractionGraph or its {kind} (graphcollapse.recurrence(graph)), "
                      f"got {type(obj).__name__}")

@@ -85,6 +85,10 @@ def test_growth_and_scaled_graphs():
     s = g.dynamics.schedule
     assert s.growth == Growth("geometric", ratio=3) and [s.factor(t) for t in (1, 2, 3)] == [1, 3, 9]
     assert s.graph_at(3).n == (90, 90) and s.graph_at(3).n0 == (10, 10)
+    p = gc.from_dict({**TWO, "schedule": {"growth": {"kind": "polynomial", "power": 64}}}).dynamics.schedule
+    assert p.factor(2) == 2**64
+    with pytest.raises(InputError, match="at most 64"):   # a million-bit count per generation: refused up front
+        gc.from_dict({**TWO, "schedule": {"growth": {"kind": "polynomial", "power": 10**6}}})
 
 
 def test_substitution_and_estimator_overrides_reach_every_phase():

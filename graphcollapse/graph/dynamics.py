@@ -491,6 +491,10 @@ def _schedule(section, data, build) -> Schedule:
     return Schedule(tuple(prefix), tuple(period), tuple(names), growth)
 
 
+#: Largest power of a polynomial growth of the sample counts, ``n_k(t) = n_k t^power``.
+MAX_GROWTH_POWER = 64
+
+
 def _growth(raw) -> Growth:
     if not isinstance(raw, Mapping) or raw.get("kind") not in ("polynomial", "geometric"):
         raise InputError('schedule growth: expected {"kind": "polynomial", "power": a} or '
@@ -504,6 +508,10 @@ def _growth(raw) -> Growth:
     if value is None or not value.is_Integer or value < least:
         raise InputError(f"schedule growth {key}: must be an integer >= {least} (sample counts stay whole), "
                          f"got {raw.get(key)!r}")
+    # A power beyond this makes every count of a long run a number of millions of bits, with no new behaviour:
+    # the recursion's kind (log, linear, convergent) is settled by power 2 already.
+    if key == "power" and value > MAX_GROWTH_POWER:
+        raise InputError(f"schedule growth power: at most {MAX_GROWTH_POWER}, got {raw.get(key)!r}")
     return Growth(raw["kind"], **{key: int(value)})
 
 

@@ -96,6 +96,7 @@ class Bounds:
     models: int = _bound(50_000, "models of an exact graph")
     edges: int = _bound(500_000, "edges of an exact graph")
     generations: int = _bound(100_000, "T of a trajectory, check or plot")
+    phases: int = _bound(256, "phases of a schedule (prefix and period) or modes of random interaction")
     symbolic_generations: int = _bound(100, "T of a trajectory with symbols")
     trajectory_values: int = _bound(10_000_000, "values (T + 1) K of one trajectory")
     state_values: int = _bound(2**26, "entries of the second-moment state S a trajectory holds")

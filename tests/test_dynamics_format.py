@@ -107,3 +107,14 @@ def test_schedule_phase_of_a_generation():
     g = gc.from_dict({**TWO, "schedule": {"prefix": [{"name": "warm-up"}], "period": [A_FROM_B, B_FROM_A]}})
     s = g.dynamics.schedule
     assert [s.phase_name(t) for t in range(1, 6)] == ["warm-up", "odd", "even", "odd", "even"]
+
+
+def test_the_number_of_phases_is_bounded():
+    from graphcollapse.bounds import raised_bounds
+    from graphcollapse.errors import ResourceLimitError
+
+    many = {**TWO, "schedule": {"period": [{"name": f"p{i}"} for i in range(257)]}}
+    with pytest.raises(ResourceLimitError, match="--limit phases=N"):
+        gc.from_dict(many)
+    with raised_bounds(phases=257):
+        assert len(gc.from_dict(many).dynamics.schedule.period) == 257

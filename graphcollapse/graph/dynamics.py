@@ -56,6 +56,7 @@ from typing import Any, Mapping, Sequence
 
 import sympy
 
+import graphcollapse.bounds as bounds
 from graphcollapse.errors import InputError
 from graphcollapse.numbers.domain import NumberDomain
 from graphcollapse.numbers.parse import to_exact
@@ -482,6 +483,7 @@ def _schedule(section, data, build) -> Schedule:
         raise InputError(f"schedule: unknown field {sorted(extra)[0]!r} (known: {', '.join(sorted(_SCHEDULE_KEYS))})")
     prefix_raw = _named_list(section["prefix"], "schedule prefix") if "prefix" in section else []
     period_raw = _named_list(section["period"], "schedule period") if "period" in section else [{}]
+    bounds.check("phases", len(prefix_raw) + len(period_raw), "schedule phases (prefix and period)")
     names, prefix, period = [], [], []
     for kind, raw, out in (("prefix", prefix_raw, prefix), ("period", period_raw, period)):
         for i, entry in enumerate(raw):
@@ -517,6 +519,7 @@ def _growth(raw) -> Growth:
 
 def _modes(raw, switching, data, base, build) -> Modes:
     entries = _named_list(raw, "modes")
+    bounds.check("phases", len(entries), "modes")
     symbols = {s.name: s for s in base.symbols}
     names, graphs, probabilities = [], [], []
     for i, entry in enumerate(entries):

@@ -270,3 +270,19 @@ def test_the_import_free_names_are_the_registered_built_ins():
     from graphcollapse.families.names import BUILTIN_FAMILIES
 
     assert tuple(FAMILIES)[:len(BUILTIN_FAMILIES)] == BUILTIN_FAMILIES
+
+
+@pytest.mark.parametrize("real, estimator, point", [
+    ("a", {"family": "gaussian_mean"}, {"a": sympy.Rational(1, 3)}),
+    ("1/3", {"family": "gaussian_mean", "sigma2": "s"}, {"s": sympy.Rational(5, 2)}),
+])
+def test_symbolic_circulant_root_sums_meet_the_single_graph_analysis(real, estimator, point):
+    """A symbol in the weights or only in the noise: the root sum over the poles keeps one coefficient field."""
+    f = family("circulant", options={"offsets": (3,)}, real_at="all", real=real, n=6, estimator=estimator,
+               self_loops=True)
+    limit = analyze_family(f, check=2).classes[0].limit
+    assert limit.derived
+    truth = analyze(f.graph(7)).models[0].limit
+    symbols = {s.name: s for s in truth.free_symbols}
+    expected = truth.xreplace({symbols[name]: value for name, value in point.items()})
+    assert sympy.cancel(limit.at(7, **{k: str(v) for k, v in point.items()}) - expected) == 0

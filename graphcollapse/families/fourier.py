@@ -192,7 +192,7 @@ class Fourier:
         if residue is None:
             return tidy(at_infinity, at=point) if at_infinity.free_symbols else at_infinity
         if self.pairs is None:
-            return at_infinity - sympy.RootSum(Q.as_expr().xreplace({_Z: _P}),
+            return at_infinity - sympy.RootSum(sympy.Poly(Q.as_expr().xreplace({_Z: _P}), _P),
                                                sympy.Lambda(_P, self._pair_term(residue) / 2))
         total = tidy(at_infinity, at=point) if at_infinity.free_symbols else at_infinity
         for field, p, coefficient in self.pairs:
@@ -331,9 +331,7 @@ def _root_sum(q: sympy.Expr, a: sympy.Expr, b: sympy.Expr) -> sympy.Expr:
     >>> _root_sum(x**2 - 2, sympy.Integer(1), x + 3)   # 1/(3 + √2) + 1/(3 − √2)
     6/7
     """
-    Q = sympy.Poly(q, _P, field=True)
-    A = sympy.Poly(a, _P, domain=Q.domain)
-    B = sympy.Poly(b, _P, domain=Q.domain)
+    (Q, A, B), _ = sympy.parallel_poly_from_expr([q, a, b], _P, field=True)  # one domain F = QQ(symbols)
     try:
         r = (A * B.invert(Q)).rem(Q)
     except (sympy.polys.polyerrors.NotInvertible, ZeroDivisionError):

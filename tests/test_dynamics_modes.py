@@ -116,3 +116,20 @@ def test_bad_mode_sets_are_rejected_with_the_mode_named():
         gc.from_dict({**TWO, "modes": [dict(A_FROM_B, probability="1/2"), dict(B_FROM_A, probability="1/4")]})
     with pytest.raises(InputError, match="transition row 2"):
         gc.from_dict({**TWO, "modes": [A_FROM_B, B_FROM_A], "switching": {"transition": [[0, 1], ["1/2", "1/3"]]}})
+
+
+def test_a_mode_keeps_a_cross_moment_another_mode_made():
+    """Mode 1 keeps A and B apart, mode 2 feeds B into A: S_AB made in mode 2 survives mode 1 (found by Hypothesis).
+
+    A recurrence of one mode alone may drop S_AB (no common upstream model there); the modes' own must not.
+    """
+    data = {"models": [{"id": "A", "n": 2, "real": 1}, {"id": "B", "n": 2, "real": 1}], "edges": [],
+            "modes": [{"models": [{"id": "A", "real": "0"}, {"id": "B", "real": "0"}],
+                       "edges": [{"from": "A", "to": "A", "weight": "1"}, {"from": "B", "to": "B", "weight": "1"}],
+                       "probability": "1/2"},
+                      {"models": [{"id": "A", "real": "0"}, {"id": "B", "real": "0"}],
+                       "edges": [{"from": "A", "to": "A", "weight": "1/2"}, {"from": "B", "to": "A", "weight": "1/2"},
+                                 {"from": "B", "to": "B", "weight": "1"}],
+                       "probability": "1/2"}]}
+    values = dynamic_trajectory(gc.from_dict(data), None, 3)
+    assert values[3] == (sympy.Rational(781, 512), 2)

@@ -110,6 +110,12 @@ class Recurrence(MomentRecursion):
         True when the recursion is first-order asymptotic (fixed ``t``, ``n → ∞``).
     notes : tuple of str
         Statements every report must carry (e.g. the asymptotic caveat).
+    prune_unrelated : bool
+        Leave out of every row the entries ``S_xy`` of two models with no
+        common upstream model (identically zero from a block-diagonal
+        generation 0 under this graph alone).  A time-varying process applies
+        one graph's rows to states another graph made, where such entries need
+        not vanish: its phases and modes switch this off.
     """
 
     graph: InteractionGraph
@@ -122,6 +128,7 @@ class Recurrence(MomentRecursion):
     diagonal_rules: tuple | None = None
     asymptotic: bool = False
     notes: tuple[str, ...] = field(default_factory=tuple)
+    prune_unrelated: bool = True
 
     # ------------------------------------------------------------ shape
     @property
@@ -306,12 +313,12 @@ class Recurrence(MomentRecursion):
         if x == y and x // p in self._rule_rows:
             return self._rule_rows[x // p]
         rows = self._propagation_rows
-        ancestry = self._ancestry
+        ancestry = self._ancestry if self.prune_unrelated else None
         out: dict = {}
         for xs, a in rows.get(x, ()):
-            mask = ancestry[xs // p]
+            mask = ancestry[xs // p] if ancestry is not None else -1
             for ys, b in rows.get(y, ()):
-                if not mask & ancestry[ys // p]:
+                if ancestry is not None and not mask & ancestry[ys // p]:
                     continue  # no common upstream model: S_xs,ys is identically zero
                 key = (xs, ys) if xs <= ys else (ys, xs)
                 out[key] = out.get(key, 0) + a * b

@@ -20,6 +20,7 @@ Examples
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Hashable, Mapping, Sequence
 
 import sympy
@@ -29,6 +30,7 @@ from graphcollapse.estimators import estimator_for
 from graphcollapse.graph.dynamics import Memory
 from graphcollapse.operator.memory import Batch, BatchProcess, Numbers
 from graphcollapse.operator.moments import MomentRecursion, dense_system
+from graphcollapse.operator.recurrence import Recurrence
 
 __all__ = ["recurrence_of", "batch_process", "memory_exactness", "Stepper"]
 
@@ -40,7 +42,11 @@ def recurrence_of(graph, spec: Mapping | None = None) -> MomentRecursion:
     cache = graph.__dict__.setdefault(_CACHE_KEY, {})
     key = repr(sorted((spec or {}).items()))
     if key not in cache:
-        cache[key] = estimator_for(graph, spec).recurrence()
+        rec = estimator_for(graph, spec).recurrence()
+        if isinstance(rec, Recurrence):
+            # Its rows act on states other phases made: no entry may be assumed zero from this graph alone.
+            rec = replace(rec, prune_unrelated=False)
+        cache[key] = rec
     return cache[key]
 
 

@@ -228,15 +228,9 @@ class _Vector:
 
 def _fraction_expr(q) -> sympy.Expr:
     """A reduced fraction over QQ as SymPy, denominator monic and integral primitive."""
-    numerator, denominator = q.numer, q.denom
-    if not numerator:
+    if not q.numer:
         return sympy.Integer(0)
-    lead = denominator.LC
-    numerator, denominator = numerator.quo_ground(lead), denominator.quo_ground(lead)
-    scale = _integer_scale(denominator)
-    if scale != 1:
-        numerator, denominator = numerator.mul_ground(scale), denominator.mul_ground(scale)
-    return numerator.as_expr() / denominator.as_expr()
+    return _normalized(q.numer, q.denom)
 
 
 def quotient_coordinates(domain, numerator, denominator) -> list[sympy.Expr]:
@@ -265,7 +259,11 @@ def _lowest_terms(R, numerator, denominator) -> sympy.Expr:
     if not numerator:
         return sympy.Integer(0)
     g = numerator.gcd(denominator)
-    numerator, denominator = numerator.exquo(g), denominator.exquo(g)
+    return _normalized(numerator.exquo(g), denominator.exquo(g))
+
+
+def _normalized(numerator, denominator) -> sympy.Expr:
+    """A coprime fraction as SymPy, its denominator made monic and then integral primitive."""
     lead = denominator.LC
     numerator, denominator = numerator.quo_ground(lead), denominator.quo_ground(lead)
     scale = _integer_scale(denominator)

@@ -53,7 +53,7 @@ from graphcollapse.solvers.growth import cesaro_slopes, geometric_constant, grow
 from graphcollapse.solvers.limits import limits as solve_limits
 from graphcollapse.numbers.forms import tidy
 from graphcollapse.numbers.regions import decide
-from graphcollapse.solvers.predicate import collapse_predicate, valid_region
+from graphcollapse.solvers.predicate import collapse_predicate, symbolic_weights, valid_region
 from graphcollapse.operator.recurrence import Recurrence
 from graphcollapse.solvers.general import limits_of, slopes_of, stability_of
 from graphcollapse.solvers.results import GrowthRates, Limits
@@ -217,7 +217,7 @@ class System:
         """
         if self.region is None:
             return {}
-        weights = [w for w in (*self.graph.weights, *self.graph.real) if w.free_symbols]
+        weights = symbolic_weights(self.graph)  # a process with dynamics: its phases' or modes' weights too
         decision = decide(self.region.constraints + tuple((w, "!=") for w in weights), self.region.symbols)
         return dict(decision.witness) if decision.feasible else {}
 

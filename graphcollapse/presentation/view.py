@@ -36,7 +36,7 @@ import sympy
 from graphcollapse.presentation.conditions import condition_latex, condition_text
 from graphcollapse.presentation.formulas import Formula, formula
 from graphcollapse.presentation.validity import Where, where
-from graphcollapse.solvers.predicate import holds_at
+from graphcollapse.solvers.predicate import holds_at, symbolic_weights
 
 __all__ = ["AnalysisView", "ModelView", "present", "generic_condition"]
 
@@ -138,13 +138,15 @@ class AnalysisView:
 def generic_condition(graph, predicate=None):
     """``And`` of ``atom != 0`` over the irreducible factors of the symbolic weights (where no weight vanishes).
 
-    The factors are the predicate's atoms when there is a predicate.
+    The factors are the predicate's atoms when there is a predicate.  For a process with dynamics the
+    weights are those of its phases or modes, and its mode probabilities
+    (:func:`~graphcollapse.solvers.predicate.symbolic_weights`).
     """
     if predicate is not None:
         atoms = predicate.atoms
     else:
         atoms = []
-        for w in (*graph.weights, *graph.real):
+        for w in symbolic_weights(graph):  # with dynamics: every phase's or mode's weights and probabilities
             if getattr(w, "free_symbols", None):
                 try:
                     factors = [f for f, _ in sympy.factor_list(w)[1] if f.free_symbols]

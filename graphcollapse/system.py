@@ -162,7 +162,12 @@ class System:
             return None
         from graphcollapse.solvers.dynamics import analyze_dynamics
 
-        return dataclasses.replace(analyze_dynamics(self.graph, self._spec), family=self.estimator)
+        from graphcollapse.analysis import _interior_point
+
+        result = analyze_dynamics(self.graph, self._spec)
+        region = self.region if self.graph.is_exact else None
+        return dataclasses.replace(result, family=self.estimator, region=region,
+                                   interior_point=_interior_point(self) if region is not None else {})
 
     def _dynamic_values(self, attribute: str, kind):
         models = self.dynamics.models

@@ -91,7 +91,9 @@ def _exact(view, value, key: str) -> dict:
 
 def _spell(view, value) -> str | None:
     """A value in the formula grammar, oriented at the view's point (``None`` stays ``None``)."""
-    return None if value is None else str(view.formula(value)) if not isinstance(value, bool) else exact_string(value)
+    if value is None:
+        return None
+    return str(view.formula(value))
 
 
 def _per_phase(view, names, values):

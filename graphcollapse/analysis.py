@@ -31,7 +31,7 @@ from graphcollapse.errors import GraphCollapseError
 from graphcollapse.estimators.base import Estimator
 from graphcollapse.graph import InteractionGraph
 from graphcollapse.operator.recurrence import Recurrence
-from graphcollapse.solvers.predicate import CollapsePredicate
+from graphcollapse.solvers.predicate import CollapsePredicate, symbolic_weights
 from graphcollapse.solvers.stability import Stability
 from graphcollapse.topology import Topology
 from graphcollapse.verdict import Verdict
@@ -166,7 +166,7 @@ def _interior_point(system) -> dict:
     A region the decision procedure cannot read (an estimator's constraint with ``log``) has none:
     factors are then oriented at the default point.
     """
-    if not system.graph.free_symbols:
+    if not symbolic_weights(system.graph):  # with dynamics: the weights and probabilities of its phases or modes
         return {}
     try:
         return system.interior_point

@@ -53,7 +53,7 @@ from graphcollapse.solvers.growth import cesaro_slopes, geometric_constant, grow
 from graphcollapse.solvers.limits import limits as solve_limits
 from graphcollapse.numbers.forms import tidy
 from graphcollapse.numbers.regions import decide
-from graphcollapse.solvers.predicate import collapse_predicate, valid_region
+from graphcollapse.solvers.predicate import collapse_predicate, symbolic_weights, valid_region
 from graphcollapse.operator.recurrence import Recurrence
 from graphcollapse.solvers.general import limits_of, slopes_of, stability_of
 from graphcollapse.solvers.results import GrowthRates, Limits
@@ -162,7 +162,12 @@ class System:
             return None
         from graphcollapse.solvers.dynamics import analyze_dynamics
 
-        return dataclasses.replace(analyze_dynamics(self.graph, self._spec), family=self.estimator)
+        from graphcollapse.analysis import _interior_point
+
+        result = analyze_dynamics(self.graph, self._spec)
+        region = self.region if self.graph.is_exact else None
+        return dataclasses.replace(result, family=self.estimator, region=region,
+                                   interior_point=_interior_point(self) if region is not None else {})
 
     def _dynamic_values(self, attribute: str, kind):
         models = self.dynamics.models
@@ -217,7 +222,7 @@ class System:
         """
         if self.region is None:
             return {}
-        weights = [w for w in (*self.graph.weights, *self.graph.real) if w.free_symbols]
+        weights = symbolic_weights(self.graph)  # a process with dynamics: its phases' or modes' weights too
         decision = decide(self.region.constraints + tuple((w, "!=") for w in weights), self.region.symbols)
         return dict(decision.witness) if decision.feasible else {}
 

@@ -500,3 +500,91 @@ def test_family_json_validates_forms_round_trip_latex_parses(name, capsys, tmp_p
     assert status == 0 and "|---|" in markdown
     status, out, _ = _run(capsys, "family", name, "--real", "1/2", "--check", "2", "--json")
     validate(json.loads(out))
+
+
+# -- where the results of a process with dynamics hold ---------------------------------------------
+
+TWO_REAL = [{"id": "A", "n": 10, "real": 1}, {"id": "B", "n": 10, "real": 1}]
+#: A two-phase schedule with real weight a: A keeps a share a of real data and learns from B in odd generations.
+SCHEDULE_A = {"name": "two phases, real weight a", "symbols": ["a"], "models": TWO_REAL,
+              "schedule": {"period": [{"name": "odd", "models": [{"id": "A", "real": "a"}],
+                                       "edges": [{"from": "B", "to": "A", "weight": "1 - a"}]},
+                                      {"name": "even"}]}}
+#: i.i.d. modes drawn with a symbolic probability p: its region comes from the mode law alone.
+MODES_P = {"symbols": ["p"], "models": TWO_REAL,
+           "modes": [{"name": "odd", "probability": "p", "models": [{"id": "A", "real": 0}],
+                      "edges": [{"from": "B", "to": "A", "weight": 1}]},
+                     {"name": "even", "probability": "1 - p", "models": [{"id": "B", "real": 0}],
+                      "edges": [{"from": "A", "to": "B", "weight": 1}]}]}
+
+
+@pytest.mark.parametrize("graph, symbol, region, holds", [
+    (SCHEDULE_A, "a", r"0 \le a \le 1", "0 < a < 1"),
+    (MODES_P, "p", r"0 \le p \le 1", "0 < p < 1"),
+], ids=["schedule", "modes"])
+def test_symbolic_dynamics_state_where_their_results_hold(graph, symbol, region, holds, capsys, tmp_path):
+    from graphcollapse.presentation.formulas import read_formula
+
+    analysis = gc.analyze(gc.from_dict(graph))
+    x = sympy.Symbol(symbol, real=True)
+    symbols = {symbol: x}
+    data = analysis_to_dict(analysis)
+    validate(data)
+    assert data["schema"] == "graphcollapse/dynamics/2" and data["symbols"] == [symbol]
+    assert data["region"]["latex"] == region and data["holds_for"]["latex"] == holds
+    assert read_formula(data["interior_point"][symbol], symbols) == sympy.Rational(1, 2)
+    inside, outside = read_condition(data["region"]["text"], symbols, where="region"), \
+        read_condition(data["holds_for"]["text"], symbols, where="holds_for")
+    assert [bool(inside.xreplace({x: v})) for v in (-1, 0, sympy.Rational(1, 2), 1, 2)] == \
+        [False, True, True, True, False]
+    assert [bool(outside.xreplace({x: v})) for v in (0, sympy.Rational(1, 2), 1)] == [False, True, False]
+    for m in analysis.models:
+        entry = data["models"][m.id]
+        assert entry["statement"].endswith(f" for {data['holds_for']['text']}")
+        for key in ("limit", "slope", "growth_factor", "rate_exponent", "rate_constant"):
+            if entry[key] is not None:  # exact, read back with the declared symbols only
+                assert is_zero(read_formula(entry[key], symbols, where=key) - getattr(m, key)), (m.id, key)
+                check_latex(f"${entry[key + '_latex']}$")
+        for key, values in (("phase_limits", m.phase_limits), ("phase_slopes", m.phase_slopes)):
+            for phase, value in zip(analysis.phases, values or ()):
+                assert is_zero(read_formula(entry[key][phase], symbols, where=key) - value), (m.id, key, phase)
+                check_latex(f"${entry[key + '_latex'][phase]}$")
+    path = tmp_path / "dynamics.json"
+    path.write_text(json.dumps(graph))
+    status, out, err = _run(capsys, "analyze", str(path), "--format", "latex")
+    assert status == 0 and err == ""
+    check_latex(out, region_latex=region)
+    assert out.count(r"\begin{cases}") == len(analysis.models)
+    assert all(rf"& \text{{for }} {holds}" in block for block in out.split(r"\begin{cases}")[1:])
+    compile_latex(out, tmp_path)
+    status, markdown, _ = _run(capsys, "analyze", str(path), "--format", "markdown")
+    assert status == 0 and f"Valid region of the symbols: ${region}$" in markdown and f"${holds}$" in markdown
+    status, text, _ = _run(capsys, "analyze", str(path))
+    assert status == 0 and f"Valid region of the symbols: {data['region']['text']}" in text
+    assert f"hold for {data['holds_for']['text']}" in text
+    status, out, _ = _run(capsys, "analyze", str(path), "--json")
+    assert json.loads(out)["region"] == data["region"]
+
+
+def test_regions_cover_phases_and_mode_laws_and_factors_are_oriented_on_them():
+    analysis = gc.analyze(gc.from_dict(MODES_P))
+    data = analysis_to_dict(analysis)
+    assert data["models"]["B"]["limit"] == "(2 - p)/(10*(p**2 - p + 1))"  # 2 - p > 0 on the region, not -(p - 2)
+    assert data["arithmetic"] == "symbolic"
+    schedule = gc.analyze(gc.from_dict(SCHEDULE_A))   # a only in a phase: still a symbol of the process
+    assert schedule.arithmetic == "symbolic" and str(schedule.region.symbols[0]) == "a"
+
+
+def test_numeric_dynamics_state_no_region(capsys):
+    from graphcollapse.examples import load_example
+
+    data = analysis_to_dict(gc.analyze(load_example("alternating")))
+    validate(data)
+    assert data["symbols"] == [] and data["region"] is None and data["holds_for"] is None
+    assert data["interior_point"] is None
+    assert all(" for " not in m["statement"] for m in data["models"].values())
+    for fmt in ("text", "markdown", "latex"):
+        status, out, _ = _run(capsys, "analyze", "alternating", "--format", fmt)
+        assert status == 0 and "Valid region" not in out and "hold for" not in out and r"\begin{cases}" not in out
+        if fmt == "latex":
+            check_latex(out)

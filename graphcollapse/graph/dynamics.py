@@ -327,6 +327,16 @@ class Dynamics:
         return ()
 
     @property
+    def law(self) -> tuple:
+        """The mode probabilities and the transition entries (each a probability; ``()`` without modes)."""
+        if self.modes is None:
+            return ()
+        out = tuple(self.modes.probabilities or ())
+        if self.modes.transition is not None:
+            out += tuple(self.modes.transition)
+        return out
+
+    @property
     def free_symbols(self) -> set:
         found: set = set()
         for g in self.graphs:

@@ -36,9 +36,9 @@ import sympy
 from graphcollapse.presentation.conditions import condition_latex, condition_text
 from graphcollapse.presentation.formulas import Formula, formula
 from graphcollapse.presentation.validity import Where, where
-from graphcollapse.solvers.predicate import holds_at
+from graphcollapse.solvers.predicate import holds_at, symbolic_weights
 
-__all__ = ["AnalysisView", "ModelView", "present", "generic_condition"]
+__all__ = ["AnalysisView", "ModelView", "DynamicsView", "present", "generic_condition"]
 
 
 @dataclass(frozen=True)
@@ -135,16 +135,48 @@ class AnalysisView:
             if self.analysis.graph.is_exact else ()
 
 
+@dataclass(frozen=True)
+class DynamicsView:
+    """What the reports of a process with dynamics show about its symbols, computed once.
+
+    ``region`` is the valid region of the symbols (phases, modes and mode
+    law included), ``holds`` where the results hold: the valid region where
+    no symbolic weight or probability of the process vanishes (the verdicts
+    of a process with dynamics are derived there, like a static graph's
+    slopes); both ``None`` without symbolic weights.  ``at`` is the interior
+    point at which every factor is written positive: :meth:`formula` spells
+    a value there.
+    """
+
+    analysis: object
+    region: Where | None
+    holds: Where | None
+    at: dict
+
+    @property
+    def symbols(self) -> tuple:
+        from graphcollapse.solvers.predicate import process_symbols
+
+        graph = self.analysis.graph
+        return tuple(sorted(process_symbols(graph), key=lambda s: s.name)) if graph.is_exact else ()
+
+    def formula(self, value) -> Formula | None:
+        """A value in canonical form, its factors positive at :attr:`at`."""
+        return formula(value, self.at)
+
+
 def generic_condition(graph, predicate=None):
     """``And`` of ``atom != 0`` over the irreducible factors of the symbolic weights (where no weight vanishes).
 
-    The factors are the predicate's atoms when there is a predicate.
+    The factors are the predicate's atoms when there is a predicate.  For a process with dynamics the
+    weights are those of its phases or modes, and its mode probabilities
+    (:func:`~graphcollapse.solvers.predicate.symbolic_weights`).
     """
     if predicate is not None:
         atoms = predicate.atoms
     else:
         atoms = []
-        for w in (*graph.weights, *graph.real):
+        for w in symbolic_weights(graph):  # with dynamics: every phase's or mode's weights and probabilities
             if getattr(w, "free_symbols", None):
                 try:
                     factors = [f for f, _ in sympy.factor_list(w)[1] if f.free_symbols]
@@ -154,8 +186,9 @@ def generic_condition(graph, predicate=None):
     return sympy.And(*[sympy.Ne(a, 0) for a in atoms]) if atoms else sympy.true
 
 
-def present(analysis) -> AnalysisView:
-    """The :class:`AnalysisView` of an :class:`~graphcollapse.analysis.Analysis` (computed once per analysis)."""
+def present(analysis) -> AnalysisView | DynamicsView:
+    """The :class:`AnalysisView` of an :class:`~graphcollapse.analysis.Analysis` (computed once per analysis);
+    the :class:`DynamicsView` of a :class:`~graphcollapse.solvers.dynamics.DynamicAnalysis`."""
     cached = analysis.__dict__.get("_presentation_view")
     if cached is not None:
         return cached
@@ -164,11 +197,14 @@ def present(analysis) -> AnalysisView:
     return view
 
 
-def _present(analysis) -> AnalysisView:
+def _present(analysis) -> AnalysisView | DynamicsView:
     at = dict(analysis.interior_point or {})
     region = analysis.region
-    if region is not None and not analysis.graph.free_symbols:
+    if region is not None and not symbolic_weights(analysis.graph):
         region = None  # an estimator's own variables (a likelihood's x, lambda) are not parameters of the graph
+    if getattr(analysis, "dynamics", None) is not None and hasattr(analysis, "phases"):  # dynamics (issue 13)
+        generic = generic_condition(analysis.graph) if region is not None else sympy.true
+        return DynamicsView(analysis, where(region), where(region, generic), at)
     generic = generic_condition(analysis.graph, analysis.predicate) if region is not None else sympy.true
     models = tuple(_model_view(m, region, generic, at) for m in analysis.models)
     return AnalysisView(analysis, models, where(region), at)

@@ -60,7 +60,8 @@ from graphcollapse.numbers.factor import factor_irreducible
 from graphcollapse.numbers.regions import Region, decide, interval_region
 from graphcollapse.topology import Topology, collapsing_support
 
-__all__ = ["CollapsePredicate", "collapse_predicate", "valid_region", "holds_at", "MAX_ATOMS"]
+__all__ = ["CollapsePredicate", "collapse_predicate", "valid_region", "process_symbols", "symbolic_weights",
+           "holds_at", "MAX_ATOMS"]
 
 #: Patterns grow as 2**atoms (pruned by feasibility); beyond this many atoms the predicate is refused.
 MAX_ATOMS = 14
@@ -121,6 +122,8 @@ def valid_region(graph: InteractionGraph, extra=()) -> Region:
     """The region of the graph's symbols where every weight lies in ``[0, 1]`` and sizes are positive.
 
     ``extra`` adds constraints (the estimator's, e.g. OLS counts ``≥ d + 2``).
+    A process with dynamics adds those of every phase or mode graph, and its
+    mode probabilities and transition entries lie in ``[0, 1]``.
 
     Examples
     --------
@@ -129,18 +132,52 @@ def valid_region(graph: InteractionGraph, extra=()) -> Region:
     ...                "edges": [{"from": "A", "to": "A", "weight": "11 - 20*a"}]})
     >>> print(*interval_region(valid_region(g).constraints, g.symbols[0]))
     1/2 <= a <= 11/20
+    >>> s = from_dict({"symbols": ["a"], "models": [{"id": "A", "n": 4, "real": 1}],
+    ...                "schedule": {"period": [{"models": [{"id": "A", "real": "2*a"}],
+    ...                                         "edges": [{"from": "A", "to": "A", "weight": "1 - 2*a"}]}]}})
+    >>> print(*interval_region(valid_region(s).constraints, s.symbols[0]))
+    0 <= a <= 1/2
     """
     constraints = []
-    for value in (*graph.weights, *graph.real):
+    graphs = (graph, *graph.dynamics.graphs) if getattr(graph, "dynamics", None) is not None else (graph,)
+    law = graph.dynamics.law if getattr(graph, "dynamics", None) is not None else ()
+    for g in graphs:
+        for value in (*g.weights, *g.real):
+            if value.free_symbols:
+                constraints += [(value, ">="), (1 - value, ">=")]
+        for field, strict in (("n", True), ("n0", True), ("sigma2", True), ("n_real", False), ("edge_n", False)):
+            for value in getattr(g, field) or ():
+                if value is not None and value.free_symbols:
+                    constraints.append((value, ">" if strict else ">="))
+    for value in law:
         if value.free_symbols:
             constraints += [(value, ">="), (1 - value, ">=")]
-    for field, strict in (("n", True), ("n0", True), ("sigma2", True), ("n_real", False), ("edge_n", False)):
-        for value in getattr(graph, field) or ():
-            if value is not None and value.free_symbols:
-                constraints.append((value, ">" if strict else ">="))
     unique = list(dict.fromkeys(constraints + list(extra)))
-    symbols = set(graph.free_symbols_all).union(*(expr.free_symbols for expr, _ in unique))
+    symbols = process_symbols(graph).union(*(expr.free_symbols for expr, _ in unique))
     return Region(tuple(sorted(symbols, key=lambda s: s.name)), unique)
+
+
+def process_symbols(graph: InteractionGraph) -> set:
+    """The declared symbols that occur in the graph, or in the phases, modes and mode law of its dynamics."""
+    found = set(graph.free_symbols_all)
+    if getattr(graph, "dynamics", None) is not None and graph.is_exact:
+        for g in graph.dynamics.graphs:
+            found |= g.free_symbols_all
+        found |= graph.dynamics.free_symbols
+    return found
+
+
+def symbolic_weights(graph: InteractionGraph) -> list:
+    """The weights (and real-data weights) with symbols that drive the process: the verdicts with symbols
+    hold where none of them vanishes.
+
+    For a process with dynamics: the weights of every phase or mode graph (the base graph's when the
+    dynamics are memory only) and the mode probabilities and transition entries.
+    """
+    dynamics = getattr(graph, "dynamics", None)
+    graphs = (dynamics.graphs or (graph,)) if dynamics is not None else (graph,)
+    values = [w for g in graphs for w in (*g.weights, *g.real)] + list(dynamics.law if dynamics is not None else ())
+    return list(dict.fromkeys(w for w in values if getattr(w, "free_symbols", None)))
 
 
 def _atoms(weights, domain: NumberDomain) -> list[sympy.Expr]:

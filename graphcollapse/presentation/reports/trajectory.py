@@ -34,6 +34,7 @@ from graphcollapse.presentation.reports.latex import PREAMBLE
 from graphcollapse.presentation.reports.tables import render_table
 from graphcollapse.presentation.view import generic_condition
 from graphcollapse.presentation.validity import where
+from graphcollapse.solvers.predicate import process_symbols
 
 __all__ = ["TrajectoryReport", "SCHEMA_ID"]
 
@@ -138,7 +139,7 @@ class TrajectoryReport:
         at = system.interior_point
         out = {"schema": SCHEMA_ID, "graphcollapse": __version__, "name": graph.name,
                "estimator": system.estimator.describe(), "generations": len(self.values) - 1,
-               "symbols": [s.name for s in sorted(graph.free_symbols_all, key=lambda s: s.name)]
+               "symbols": [s.name for s in sorted(process_symbols(graph), key=lambda s: s.name)]
                if graph.is_exact else [],
                "region": where_entry(self.region),
                "closed_form_holds_for": where_entry(self.holds) if self.forms is not None else None,

@@ -55,6 +55,7 @@ from graphcollapse.operator.memory import PoolRecursion, WindowRecursion, evolve
 from graphcollapse.solvers.dynamics.build import batch_process
 from graphcollapse.solvers.dynamics.rates import dominant_real_part, rate_constant, rate_exponent
 from graphcollapse.solvers.dynamics.result import DynamicAnalysis, DynamicModel
+from graphcollapse.solvers.predicate import process_symbols
 from graphcollapse.topology import Topology
 
 __all__ = ["memory_analysis", "memory_trajectory", "memory_recursion"]
@@ -102,7 +103,7 @@ def memory_analysis(graph, spec=None) -> DynamicAnalysis:
         notes.append("with a schedule the asymptotics under memory are not derived beyond boundedness; "
                      "trajectories are exact")
     return DynamicAnalysis(graph, graph.dynamics, None, tuple(models), method,
-                           "symbolic" if graph.free_symbols_all else "exact rational", tuple(notes),
+                           "symbolic" if process_symbols(graph) else "exact rational", tuple(notes),
                            recursion=recursion, asymptotic=process.asymptotic)
 
 

@@ -77,28 +77,32 @@ class DynamicModel:
     @property
     def statement(self) -> str:
         """The exact asymptotic statement for ``E_k(t)``."""
+        return self.describe()
+
+    def describe(self, spell=str) -> str:
+        """:attr:`statement` with every value written by ``spell`` (reports pass the canonical form)."""
         E = f"E_{self.id}(t)"
         if self.growth == "vanishing" and self.rate_exponent is not None:
             log = " log t" if self.log_factor else ""
-            constant = "C" if self.rate_constant is None else f"({self.rate_constant})"
-            return f"{E} ~ {constant} t^(-({self.rate_exponent})){log}"
+            constant = "C" if self.rate_constant is None else f"({spell(self.rate_constant)})"
+            return f"{E} ~ {constant} t^(-({spell(self.rate_exponent)})){log}"
         if self.growth == "vanishing":
             return f"{E} -> 0"
         if self.growth == "bounded":
             if self.phase_limits is not None and self.limit is None:
-                return f"{E} -> the cycle ({', '.join(str(v) for v in self.phase_limits)}), one limit per phase"
+                return f"{E} -> the cycle ({', '.join(spell(v) for v in self.phase_limits)}), one limit per phase"
             if self.limit is None:
                 return f"{E} stays bounded (no closed form for its limit)"
-            return f"{E} -> {self.limit}"
+            return f"{E} -> {spell(self.limit)}"
         if self.growth in ("linear", "log"):
             scale = "t" if self.growth == "linear" else "log t"
             slopes = self.phase_slopes
             if slopes is not None and any(s != slopes[0] for s in slopes):
-                shown = ", ".join(str(s) for s in slopes)
+                shown = ", ".join(spell(s) for s in slopes)
                 return f"{E} = c_i {scale} + O(1) at phase i of the period, c = ({shown})"
-            return f"{E} = ({self.slope}) {scale} + O(1)"
+            return f"{E} = ({spell(self.slope)}) {scale} + O(1)"
         if self.growth == "geometric":
-            return f"{E} ~ C ({self.growth_factor})^t"
+            return f"{E} ~ C ({spell(self.growth_factor)})^t"
         return f"{E} grows polynomially (Jordan block at spectral radius 1)"
 
 
@@ -111,7 +115,9 @@ class DynamicAnalysis:
     decided the verdicts when there is one (a schedule's one-period map, the
     averaged or per-mode operator, a window's augmented state), ``phases``
     the names of a schedule's period (one limit each), ``period`` the
-    generations after which the errors repeat their pattern (for the cross-check).
+    generations after which the errors repeat their pattern (for the cross-check),
+    ``region`` and ``interior_point`` the valid region of the symbols and the
+    point at which reports write every factor positive (as for static graphs).
     """
 
     graph: Any
@@ -126,6 +132,10 @@ class DynamicAnalysis:
     period: int = 1
     asymptotic: bool = False
     details: dict = field(default_factory=dict)
+    #: The valid region of the symbols (``None`` without symbols) and an exact interior point of it where no
+    #: symbolic weight or probability vanishes (filled by :meth:`graphcollapse.system.System.analysis`).
+    region: Any = None
+    interior_point: dict = field(default_factory=dict)
 
     @cached_property
     def by_id(self) -> dict:

@@ -43,6 +43,7 @@ from graphcollapse.operator.dynamics import PeriodicRecursion, closure_of_all, p
 from graphcollapse.operator.recurrence import Recurrence
 from graphcollapse.solvers.dynamics.build import Stepper, recurrence_of
 from graphcollapse.solvers.dynamics.result import GROWTH_KINDS, DynamicAnalysis, DynamicModel
+from graphcollapse.solvers.predicate import process_symbols
 from graphcollapse.topology import Topology
 
 __all__ = ["schedule_analysis", "schedule_trajectory", "periodic_recursion", "stepper_for"]
@@ -126,7 +127,7 @@ def schedule_analysis(graph, spec=None) -> DynamicAnalysis:
     periods = [Topology.of(g).periods[c] or 1 for g in schedule.period for c in Topology.of(g).closed_classes]
     return DynamicAnalysis(graph, graph.dynamics, None, tuple(models),
                            f"exact spectral radius of the one-period map (period {p}), per phase",
-                           "symbolic" if graph.free_symbols_all else "exact rational", tuple(notes),
+                           "symbolic" if process_symbols(graph) else "exact rational", tuple(notes),
                            recursion=rec, phases=schedule.names[schedule.prefix_length:],
                            period=p * math.lcm(*periods) if periods else p,
                            asymptotic=rec.asymptotic)

@@ -588,3 +588,16 @@ def test_numeric_dynamics_state_no_region(capsys):
         assert status == 0 and "Valid region" not in out and "hold for" not in out and r"\begin{cases}" not in out
         if fmt == "latex":
             check_latex(out)
+
+
+def test_own_formulas_of_high_degree_read_back_where_input_would_be_refused():
+    """A limit of degree 90 (found by Hypothesis) is the toolkit's own output: it reads back; as input it is refused."""
+    from graphcollapse.errors import ResourceLimitError
+    from graphcollapse.numbers.parse import parse_expression
+    from graphcollapse.presentation.formulas import read_formula
+
+    a = sympy.Symbol("a")
+    text = "(1 - a)**90/(2 - a)"
+    assert read_formula(text, {"a": a}) == (1 - a)**90 / (2 - a)
+    with pytest.raises(ResourceLimitError, match="degree"):
+        parse_expression(text, {"a": a}, where="real")

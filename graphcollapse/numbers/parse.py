@@ -24,6 +24,8 @@ graphcollapse.errors.InputError: model 'A' real: unsupported expression "__impor
 
 from __future__ import annotations
 
+from contextlib import nullcontext
+
 import ast
 import keyword
 import math
@@ -43,6 +45,8 @@ __all__ = ["parse_expression", "to_exact", "check_name", "number_bits", "RESERVE
 
 #: Default of the longest formula the parser accepts (the bound ``expression_length``).
 MAX_EXPRESSION_LENGTH = bounds.Bounds().expression_length
+#: Degree and exponent bounds when reading back the toolkit's own formulas.
+_OWN_FORMULA_DEGREE = 10**6
 #: Default of the largest ``|k|`` in ``x ** k`` (the bound ``exponent``; guards ``2**10**10``).
 MAX_EXPONENT = bounds.Bounds().exponent
 
@@ -158,7 +162,11 @@ def parse_expression(
         raise ResourceLimitError(f"{where}: formula nested too deeply for the parser "
                                  f"{bounds.hint('expression_depth')}") from None
     try:
-        value, _ = _Walker(text.strip(), symbols, allowed).visit(tree.body, 0)
+        # A formula the toolkit wrote itself (max_length None) is read back without the input's bounds on
+        # degree and exponents (a limit may have degree 90); the bits of its numbers stay bounded.
+        with bounds.raised_bounds(degree=_OWN_FORMULA_DEGREE, exponent=_OWN_FORMULA_DEGREE) if max_length is None \
+                else nullcontext():
+            value, _ = _Walker(text.strip(), symbols, allowed).visit(tree.body, 0)
     except _Unsupported:
         names = ", ".join(sorted(allowed))
         raise InputError(

@@ -487,13 +487,14 @@ def _agrees_flint(generic, solution: Mapping, value):
 
     if not flint_switch.enabled() or not isinstance(generic, sympy.Expr) or not isinstance(value, sympy.Expr):
         return None
+    images = [sympy.sympify(v) for v in solution.values()]  # safe: SymPy values or numbers, never text
     symbols = sorted(generic.free_symbols | value.free_symbols | set(solution)
-                     | set().union(*(sympy.sympify(v).free_symbols for v in solution.values())), key=str)
+                     | set().union(*(v.free_symbols for v in images)), key=str)
     if not symbols or not all(s.is_Symbol for s in symbols):
         return None
     ctx = flint_context(symbols)
     gens = dict(zip(symbols, ctx.gens()))
-    parts = [_to_flint_fraction(sympy.sympify(x), gens, ctx) for x in (generic, value, *solution.values())]
+    parts = [_to_flint_fraction(x, gens, ctx) for x in (generic, value, *images)]
     if any(part is None for part in parts):
         return None
     (p, q), (vp, vq), *images = parts

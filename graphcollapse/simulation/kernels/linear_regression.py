@@ -276,20 +276,8 @@ def _rotated_group(group, streams, sources, d: int, R: int) -> np.ndarray:
     # Random draws, replication block by replication block (each block its own stream).
     for generator, rows in streams.blocks():
         b = rows.stop - rows.start
-        chi = _chi(generator, group.gamma_B, (r, S, b))
-        lower = generator.standard_normal((r * (r - 1) // 2, S, b))
-        taken = 0
-        for i in range(r):
-            colB[i][0, :, rows] = chi[i]
-            colB[i][1:, :, rows] = lower[taken:taken + r - 1 - i]
-            taken += r - 1 - i
-        chi = _chi(generator, group.gamma_W, (q, M, b))
-        lower = generator.standard_normal((q * (q - 1) // 2, M, b))
-        taken = 0
-        for i in range(q):
-            colD[i][0, :, rows] = chi[i]
-            colD[i][1:, :, rows] = lower[taken:taken + q - 1 - i]
-            taken += q - 1 - i
+        _bartlett_draw(generator, group.gamma_B, colB, S, rows)
+        _bartlett_draw(generator, group.gamma_W, colD, M, rows)
         Z[..., rows] = generator.standard_normal((e, q, M, b))
         w[..., rows] = generator.standard_normal((d, M, b))
     for col in (*colB, *colD):
@@ -495,3 +483,20 @@ class _Workspace(threading.local):
             self.arrays = (np.empty((P, S, R)), np.empty((P + d, S, R)), np.empty((d, S, R)),
                            np.empty((d, width, R)), np.empty((d, S, R)))
         return self.arrays
+
+
+def _bartlett_draw(generator, gamma, columns, count: int, rows: slice) -> None:
+    """Fill the Bartlett factors' columns for the replications ``rows``: chi-square diagonals, normals below.
+
+    ``columns[i]`` holds column ``i`` of ``count`` lower-triangular ``k x k`` factors (``k = len(columns)``):
+    its row 0 the diagonal entry's chi-square draw (shape ``gamma``), the rest the normals below it.
+    """
+    k, b = len(columns), rows.stop - rows.start
+    chi = _chi(generator, gamma, (k, count, b))
+    lower = generator.standard_normal((k * (k - 1) // 2, count, b))
+    taken = 0
+    for i in range(k):
+        columns[i][0, :, rows] = chi[i]
+        columns[i][1:, :, rows] = lower[taken:taken + k - 1 - i]
+        taken += k - 1 - i
+
